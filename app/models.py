@@ -1,0 +1,6 @@
+"""Every table, imported in one place so Alembic and the tests see the whole metadata."""
+
+from app.agencies.models import Agency, ApiKey
+from app.reports.models import Report, ReportCell, ReportRevision
+
+__all__ = ["Agency", "ApiKey", "Report", "ReportCell", "ReportRevision"]
