@@ -57,6 +57,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "sample_data": False,
         "log_format": "console",
         "log_level": "WARNING",
+        "rate_limit_per_minute": 0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -100,9 +101,10 @@ def session(clean_db: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(app: FastAPI, clean_db: Engine) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
+def client(app: FastAPI, clean_db: Engine) -> TestClient:
+    # Not entered as a context manager: the lifespan's shutdown would dispose the shared
+    # engine under connections other fixtures still hold. The app fixture disposes it.
+    return TestClient(app)
 
 
 @pytest.fixture

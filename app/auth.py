@@ -1,0 +1,160 @@
+"""Who is calling, and what they may do: every authorization decision of the service.
+
+Three kinds of caller (see the contract): the administrator (the admin token), an agency key
+(acts on its own agency and every agency below it) and anonymous (reads published data).
+
+Routes declare what they need with one alias:
+
+    CallerDep        whoever calls; 401 only for a malformed, unknown or revoked token
+    AdminDep         the administrator                         401 anonymous, 403 agency key
+    AdminAgencyDep   the administrator, then the {code} agency  401, 403, then 404
+    AgencyWriteDep   the {code} agency, for the administrator or a key of that agency or one
+                     above it                                   401 anonymous, 404, then 403
+    AgencyReadDep    the {code} agency and whether the caller may see unpublished data   404
+
+Order of checks: a bad token is refused before anything is looked up, an anonymous caller of
+a write route before the agency is loaded (so nobody learns more than "log in"); agency codes
+are public, so an unknown agency answers 404 before a key is refused with 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.agencies.keys import authenticate_key, record_use
+from app.agencies.models import Agency, ApiKey
+from app.agencies.service import get_agency_by_code, is_within
+from app.db import SessionDep
+from app.errors import ForbiddenError, UnauthorizedError
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    bearerFormat="admin token or dsk_<key_id>_<secret>",
+    description="The administrator's token, or an agency key issued by "
+    "`POST /api/v1/agencies/{code}/keys`. Without a token the caller is anonymous.",
+)
+
+_Dependency = TypeVar("_Dependency", bound=Callable[..., Any])
+
+AUTHORIZATION_DEPENDENCIES: set[Callable[..., Any]] = set()
+"""The dependencies that refuse callers; every write route must depend on one of them."""
+
+
+def _authorization(dependency: _Dependency) -> _Dependency:
+    AUTHORIZATION_DEPENDENCIES.add(dependency)
+    return dependency
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller of one request."""
+
+    kind: Literal["admin", "agency", "anonymous"]
+    agency: Agency | None = None
+    key: ApiKey | None = None
+
+    def may_act_on(self, agency: Agency) -> bool:
+        """The administrator, or a key of ``agency`` or of an agency above it."""
+        if self.kind == "admin":
+            return True
+        return self.agency is not None and is_within(self.agency, agency)
+
+
+ANONYMOUS = Caller(kind="anonymous")
+
+
+@dataclass(frozen=True)
+class AgencyAccess:
+    """The agency of the request path, who asks for it, and what they may see of it."""
+
+    agency: Agency
+    caller: Caller
+    may_see_unpublished: bool
+
+
+def get_caller(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None:
+        # A header the bearer scheme cannot read is a client bug, not an anonymous request.
+        if request.headers.get("Authorization"):
+            raise UnauthorizedError("the Authorization header must be `Bearer <token>`")
+        return ANONYMOUS
+    token = credentials.credentials
+    admin_token: str = request.app.state.admin_token
+    if hmac.compare_digest(token.encode(), admin_token.encode()):
+        return Caller(kind="admin")
+    api_key, agency = authenticate_key(
+        session, token=token, key_secret=request.app.state.key_secret
+    )
+    # Its own small transaction, committed before the route runs (never in a teardown).
+    record_use(session, api_key=api_key)
+    return Caller(kind="agency", agency=agency, key=api_key)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def require_authenticated(caller: CallerDep) -> Caller:
+    if caller.kind == "anonymous":
+        raise UnauthorizedError("this operation needs a token")
+    return caller
+
+
+AuthenticatedDep = Annotated[Caller, Depends(require_authenticated)]
+
+
+@_authorization
+def require_admin(caller: AuthenticatedDep) -> Caller:
+    if caller.kind != "admin":
+        raise ForbiddenError("only the administrator may do this")
+    return caller
+
+
+AdminDep = Annotated[Caller, Depends(require_admin)]
+
+
+def load_agency(
+    code: Annotated[str, Path(description="Code of the agency.", examples=["640181"])],
+    session: SessionDep,
+) -> Agency:
+    return get_agency_by_code(session, code)
+
+
+AgencyDep = Annotated[Agency, Depends(load_agency)]
+
+
+@_authorization
+def require_admin_agency(_admin: AdminDep, agency: AgencyDep) -> Agency:
+    return agency
+
+
+AdminAgencyDep = Annotated[Agency, Depends(require_admin_agency)]
+
+
+@_authorization
+def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) -> AgencyAccess:
+    if not caller.may_act_on(agency):
+        raise ForbiddenError(
+            f"this key may act only on its own agency and those below it, not on {agency.code}"
+        )
+    return AgencyAccess(agency=agency, caller=caller, may_see_unpublished=True)
+
+
+AgencyWriteDep = Annotated[AgencyAccess, Depends(authorize_agency_write)]
+
+
+def authorize_agency_read(caller: CallerDep, agency: AgencyDep) -> AgencyAccess:
+    # Reading never fails on authorization: others simply see published data only.
+    return AgencyAccess(agency=agency, caller=caller, may_see_unpublished=caller.may_act_on(agency))
+
+
+AgencyReadDep = Annotated[AgencyAccess, Depends(authorize_agency_read)]
