@@ -12,8 +12,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
 
 from app import metrics
+from app.agencies.router import router as agencies_router
 from app.config import Settings, development_secret, get_settings
 from app.db import create_db_engine
 from app.docs import install_docs
@@ -21,6 +23,9 @@ from app.errors import PROBLEM_JSON, Problem, install_error_handlers
 from app.health.router import router as health_router
 from app.limits import BodySizeLimitMiddleware
 from app.log import RequestIdMiddleware, configure_logging
+from app.migrate import current_revision, head_revision
+from app.reports.openapi import request_schemas
+from app.sample_data import load_sample
 
 logger = logging.getLogger("app")
 
@@ -44,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.sample_data and settings.uses_default_database:
+            _load_sample_when_migrated(engine)
         yield
         engine.dispose()
 
@@ -92,6 +99,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _load_sample_when_migrated(engine: Engine) -> None:
+    with engine.connect() as connection:
+        migrated = current_revision(connection) == head_revision()
+    if not migrated:
+        logger.warning("database not migrated to head: sample data not loaded (make migrate)")
+        return
+    load_sample(engine)
+
+
 def _admin_token(settings: Settings) -> str:
     if settings.admin_token is not None:
         return settings.admin_token.get_secret_value()
@@ -113,7 +129,10 @@ def _key_secret(settings: Settings) -> str:
 
 def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
-    return []
+    from app.formats.router import router as formats_router
+    from app.reports.router import router as reports_router
+
+    return [agencies_router, reports_router, formats_router]
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -126,6 +145,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
     )
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(request_schemas())
     _errors_as_problem_json(schema)
     app.openapi_schema = schema
     return schema
@@ -134,7 +154,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def _errors_as_problem_json(schema: dict[str, Any]) -> None:
     """Declare every 4xx/5xx response as problem+json, FastAPI's own 422 included."""
     problem_ref = {"$ref": "#/components/schemas/Problem"}
-    for path_item in schema.get("paths", {}).values():
+    for path, path_item in schema.get("paths", {}).items():
         for operation in path_item.values():
             for status, response in operation.get("responses", {}).items():
                 if not status.startswith(("4", "5")):

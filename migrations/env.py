@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import load_settings
-from app.db import metadata
+from app.db import create_db_engine, metadata
 
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):
@@ -30,13 +29,14 @@ def run_migrations_online() -> None:
     if connectable is not None:
         _run(connectable)
         return
-    engine = engine_from_config(
-        config.get_section(config.config_ini_section, {}),
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
-    with engine.connect() as connection:
-        _run(connection)
+    url = config.get_main_option("sqlalchemy.url") or ""
+    # The service's own engine: same SQLite pragmas, and the file's folder is created.
+    engine = create_db_engine(url.replace("%%", "%"))
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+    finally:
+        engine.dispose()
 
 
 def _run(connection: object) -> None:

@@ -11,6 +11,7 @@ from alembic import command
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+import app.models  # noqa: F401  (every table on the metadata)
 from app.db import create_db_engine, metadata
 from app.migrate import alembic_config, downgrade, head_revision, upgrade
 from tests.conftest import POSTGRES_URL

@@ -15,16 +15,14 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
     ForeignKeyConstraint,
     Index,
-    String,
     Text,
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
 
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 
 
 class Report(SQLModel, table=True):
@@ -51,10 +49,10 @@ class Report(SQLModel, table=True):
     published_seq: int | None = Field(default=None)
     published_scope: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
     updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
 
 
@@ -89,7 +87,7 @@ class ReportRevision(SQLModel, table=True):
     written_by: str = Field(max_length=64)
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
 
 

@@ -1,0 +1,71 @@
+"""Report cells to and from ``report_cell`` rows.
+
+Counts and changes are stored as they are. Amounts (万元, at most six decimal places) are
+stored as integers in millionths of 万元 — one 分 — so that ``SUM`` is exact on SQLite and
+PostgreSQL alike and never passes through a float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from app.formats.cells import CellValue
+from app.formats.definitions import FORMATS, CellKey, ValueKind
+
+AMOUNT_SCALE = Decimal(10) ** 6
+
+
+def _amount_keys(format_id: str) -> frozenset[CellKey]:
+    return frozenset(
+        cell.key for cell in FORMATS[format_id].cells() if cell.kind is ValueKind.AMOUNT
+    )
+
+
+_AMOUNT_KEYS = {format_id: _amount_keys(format_id) for format_id in FORMATS}
+
+
+def is_amount(format_id: str, key: CellKey) -> bool:
+    return key in _AMOUNT_KEYS[format_id]
+
+
+def to_stored(format_id: str, key: CellKey, value: CellValue) -> int | None:
+    if value is None:
+        return None
+    if is_amount(format_id, key):
+        return int(Decimal(value) * AMOUNT_SCALE)
+    return int(value)
+
+
+def from_stored(format_id: str, key: CellKey, stored: int | None) -> CellValue:
+    if stored is None:
+        return None
+    if is_amount(format_id, key):
+        return amount_from_stored(stored)
+    return stored
+
+
+def amount_from_stored(stored: int) -> Decimal:
+    value = Decimal(stored) / AMOUNT_SCALE
+    # Drop the trailing zeros the scaling adds ("7730.280000" → "7730.28"), keep integers plain.
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def stored_rows(
+    format_id: str, cells: Mapping[CellKey, CellValue]
+) -> list[tuple[str, str, str, int | None]]:
+    """Every cell of the format as (section, row, column, stored value), in format order."""
+    return [
+        (*cell.key, to_stored(format_id, cell.key, cells.get(cell.key)))
+        for cell in FORMATS[format_id].cells()
+    ]
+
+
+def cells_from_rows(
+    format_id: str, rows: Iterable[tuple[str, str, str, int | None]]
+) -> dict[CellKey, CellValue]:
+    return {
+        (section, row, column): from_stored(format_id, (section, row, column), value)
+        for section, row, column, value in rows
+    }

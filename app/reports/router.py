@@ -1,0 +1,277 @@
+"""Reports over HTTP: PUT a year's figures, read them back whole, by section or by revision."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Response, status
+from fastapi.responses import Response as PlainResponse
+
+from app.agencies.service import get_agency_by_code
+from app.auth import AgencyReadDep, AgencyWriteDep, Caller, CallerDep
+from app.db import SessionDep
+from app.errors import problem_responses
+from app.formats.definitions import FORMATS
+from app.formats.rules import evaluate
+from app.formats.schema import parse_report
+from app.formats.sections import SectionView, render_section
+from app.i18n import LangDep
+from app.json_body import JsonObjectDep
+from app.reports import service
+from app.reports.openapi import report_request_body, validate_request_body
+from app.reports.schemas import (
+    ReportList,
+    ReportListItem,
+    RevisionList,
+    RevisionSummary,
+    SectionName,
+    StoredReportOut,
+    ValidateTarget,
+    ValidationResult,
+)
+from app.reports.views import NarrativeView, narrative_section, stored_report_json
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+Year = Annotated[
+    int, Path(ge=2008, le=2100, description="Report year (the statistics period).", examples=[2020])
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="ETag of the revision this write replaces; 412 if stale.",
+        examples=['"r1"'],
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        description="ETag the caller holds; 304 when it is still current.",
+        examples=['"r1"'],
+    ),
+]
+READ_ERRORS = problem_responses(304, 401, 404, 422)
+
+
+def writer_of(caller: Caller) -> service.Writer:
+    if caller.key is None:
+        return service.Writer(written_by="admin")
+    return service.Writer(written_by=f"key:{caller.key.key_id}", api_key_id=caller.key.id)
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    return if_none_match is not None and (
+        if_none_match.strip() == "*" or etag in (tag.strip() for tag in if_none_match.split(","))
+    )
+
+
+@router.put(
+    "/agencies/{code}/reports/{year}",
+    summary="Store a year's report (a new revision)",
+    response_model=StoredReportOut,
+    status_code=status.HTTP_200_OK,
+    responses={
+        201: {
+            "description": "Created: the first revision of this report.",
+            "model": StoredReportOut,
+        },
+        **problem_responses(401, 403, 404, 409, 412, 413, 422),
+    },
+    openapi_extra=report_request_body(),
+)
+def put_report(
+    access: AgencyWriteDep,
+    session: SessionDep,
+    year: Year,
+    payload: JsonObjectDep,
+    response: Response,
+    lang: LangDep,
+    if_match: IfMatch = None,
+) -> Any:
+    """A draft is stored whatever its findings; `submitted` and `published` only without an
+    error finding (else 422 with every finding, and nothing changes). Every write keeps the
+    earlier revisions."""
+    body = parse_report(payload, year=year)
+    stored, created = service.put_report(
+        session,
+        agency=access.agency,
+        year=year,
+        body=body,
+        writer=writer_of(access.caller),
+        if_match=if_match,
+    )
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    response.headers["ETag"] = stored.etag
+    response.headers["Location"] = f"/api/v1/agencies/{access.agency.code}/reports/{year}"
+    return stored_report_json(stored, lang)
+
+
+@router.get(
+    "/agencies/{code}/reports",
+    summary="An agency's reports, by year",
+    response_model=ReportList,
+    responses=problem_responses(401, 404),
+)
+def list_reports(access: AgencyReadDep, session: SessionDep) -> ReportList:
+    """Each year with the revision the caller may see: the latest for the agency, the
+    agencies above it and the administrator; the latest published one for everyone else."""
+    full = access.may_see_unpublished
+    visible = service.list_reports(session, agency=access.agency, include_unpublished=full)
+    return ReportList(
+        agency_code=access.agency.code,
+        items=[
+            ReportListItem(
+                year=head.year,
+                format=revision.format,
+                status=revision.status,
+                scope=revision.scope,
+                revision=revision.revision,
+                latest_revision=head.latest_revision if full else None,
+                published_revision=head.published_revision,
+                error_count=revision.error_count,
+                warning_count=revision.warning_count,
+                updated_at=head.updated_at,
+            )
+            for head, revision in visible
+        ],
+    )
+
+
+@router.get(
+    "/agencies/{code}/reports/{year}",
+    summary="A year's report: the latest revision the caller may see",
+    response_model=StoredReportOut,
+    responses=READ_ERRORS,
+)
+def get_report(
+    access: AgencyReadDep,
+    session: SessionDep,
+    year: Year,
+    response: Response,
+    lang: LangDep,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """Anonymous callers and other agencies see the latest *published* revision; the agency,
+    the agencies above it and the administrator see the latest revision whatever its status."""
+    stored = service.get_report(
+        session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
+    )
+    if not_modified(if_none_match, stored.etag):
+        return PlainResponse(status_code=304, headers={"ETag": stored.etag})
+    response.headers["ETag"] = stored.etag
+    response.headers["Vary"] = "Accept-Language, Authorization"
+    return stored_report_json(stored, lang)
+
+
+@router.get(
+    "/agencies/{code}/reports/{year}/revisions",
+    summary="A report's revision history",
+    response_model=RevisionList,
+    responses=problem_responses(401, 404, 422),
+)
+def list_revisions(access: AgencyReadDep, session: SessionDep, year: Year) -> RevisionList:
+    revisions = service.list_revisions(
+        session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
+    )
+    return RevisionList(
+        agency_code=access.agency.code,
+        year=year,
+        items=[
+            RevisionSummary(
+                revision=r.revision,
+                format=r.format,
+                status=r.status,
+                scope=r.scope,
+                written_by=r.written_by,
+                written_at=r.created_at,
+                error_count=r.error_count,
+                warning_count=r.warning_count,
+            )
+            for r in revisions
+        ],
+    )
+
+
+@router.get(
+    "/agencies/{code}/reports/{year}/revisions/{revision}",
+    summary="One revision of a report",
+    response_model=StoredReportOut,
+    responses=READ_ERRORS,
+)
+def get_revision(
+    access: AgencyReadDep,
+    session: SessionDep,
+    year: Year,
+    revision: Annotated[int, Path(ge=1, le=2**31 - 1, description="Revision number.")],
+    response: Response,
+    lang: LangDep,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    stored = service.get_report(
+        session,
+        agency=access.agency,
+        year=year,
+        include_unpublished=access.may_see_unpublished,
+        revision=revision,
+    )
+    if not_modified(if_none_match, stored.etag):
+        return PlainResponse(status_code=304, headers={"ETag": stored.etag})
+    response.headers["ETag"] = stored.etag
+    return stored_report_json(stored, lang)
+
+
+@router.get(
+    "/agencies/{code}/reports/{year}/sections/{section}",
+    summary="One section of a report, with Chinese labels, in the format's order",
+    response_model=SectionView | NarrativeView,
+    responses=READ_ERRORS,
+)
+def get_section(
+    access: AgencyReadDep,
+    session: SessionDep,
+    year: Year,
+    section: SectionName,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """`proactive`, `applications` and `reviews` list every row and column with its labels and
+    value (null: not reported); `narrative` gives parts 一, 五 and 六 with the channels,
+    contact and fees."""
+    stored = service.get_report(
+        session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
+    )
+    if not_modified(if_none_match, stored.etag):
+        return PlainResponse(status_code=304, headers={"ETag": stored.etag})
+    response.headers["ETag"] = stored.etag
+    if section == "narrative":
+        return narrative_section(stored)
+    return render_section(FORMATS[stored.revision.format], section, stored.cells)
+
+
+@router.post(
+    "/validate",
+    summary="Check a report against every rule without storing it",
+    response_model=ValidationResult,
+    responses=problem_responses(404, 413, 422),
+    openapi_extra=validate_request_body(),
+)
+def validate(
+    caller: CallerDep, session: SessionDep, payload: JsonObjectDep, lang: LangDep
+) -> ValidationResult:
+    """Anyone may validate. Cross-year rules use the agency's stored report of the year
+    before: its published revision, or its latest one for callers who may see drafts."""
+    target = ValidateTarget.parse(payload)
+    body = parse_report(payload, year=target.year)
+    agency = get_agency_by_code(session, target.agency_code)
+    previous = service.previous_year_body(
+        session,
+        agency=agency,
+        year=target.year,
+        include_unpublished=caller.may_act_on(agency),
+    )
+    evaluation = evaluate(body, year=target.year, previous=previous, lang=lang)
+    return ValidationResult(
+        valid=evaluation.valid, format=body.format, findings=evaluation.findings
+    )

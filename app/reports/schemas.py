@@ -1,0 +1,152 @@
+"""Response models of the reports API; report bodies come from app.formats.schema."""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import create_model as _create_model
+
+from app.errors import SchemaValidationError
+from app.formats.problems import schema_problems
+from app.formats.rules import Finding
+from app.formats.schema import REPORT_MODELS, ReportBase
+
+WrittenBy = Annotated[
+    str,
+    Field(
+        description="Who wrote the revision: `admin`, or `key:<key_id>` for an agency key.",
+        examples=["key:3f9a1c2b4d5e6f70"],
+    ),
+]
+
+
+class RevisionMeta(BaseModel):
+    """Where a stored revision belongs and who wrote it, beside the report body."""
+
+    agency_code: str = Field(description="The agency the report belongs to.", examples=["640181"])
+    year: int = Field(description="The report year (the statistics period).", examples=[2020])
+    revision: int = Field(description="Revision number, 1 for the first write.", examples=[1])
+    written_by: WrittenBy
+    written_at: datetime = Field(description="When this revision was stored (UTC).")
+    error_count: int = Field(description="Error findings of this revision.", examples=[0])
+    warning_count: int = Field(description="Warning findings of this revision.", examples=[0])
+    findings: list[Finding] = Field(
+        description="Every rule finding of this revision, errors and warnings."
+    )
+
+
+def _stored_model(format_id: str, body_model: type[ReportBase]) -> type[ReportBase]:
+    return _create_model(
+        f"StoredReport{format_id}",
+        __base__=(body_model, RevisionMeta),  # type: ignore[arg-type]
+        __module__=__name__,
+        __doc__=f"A stored revision of a report in format {format_id}, with its findings.",
+    )
+
+
+STORED_MODELS: Mapping[str, type[ReportBase]] = {
+    format_id: _stored_model(format_id, model) for format_id, model in REPORT_MODELS.items()
+}
+
+if TYPE_CHECKING:
+    StoredReportOut: TypeAlias = ReportBase
+else:
+    StoredReportOut = Annotated[
+        functools.reduce(operator.or_, STORED_MODELS.values()), Field(discriminator="format")
+    ]
+
+stored_report_adapter: TypeAdapter[Any] = TypeAdapter(StoredReportOut)
+
+
+class RevisionSummary(BaseModel):
+    """One entry of a report's revision history."""
+
+    revision: int = Field(description="Revision number.", examples=[2])
+    format: str = Field(description="Report format of the revision.", examples=["2019"])
+    status: str = Field(
+        description="Status the revision was stored with: draft, submitted or published.",
+        examples=["published"],
+    )
+    scope: str = Field(description="`agency` or `consolidated`.", examples=["agency"])
+    written_by: WrittenBy
+    written_at: datetime = Field(description="When the revision was stored (UTC).")
+    error_count: int = Field(description="Error findings.", examples=[0])
+    warning_count: int = Field(description="Warning findings.", examples=[1])
+
+
+class RevisionList(BaseModel):
+    """A report's revisions; callers who see published data only get published ones."""
+
+    agency_code: str = Field(description="The agency.", examples=["640181"])
+    year: int = Field(description="The report year.", examples=[2020])
+    items: list[RevisionSummary] = Field(description="Revisions, oldest first.")
+
+
+class ReportListItem(BaseModel):
+    """One year of an agency's reports, as the caller may see it."""
+
+    year: int = Field(description="The report year.", examples=[2020])
+    format: str = Field(description="Format of the visible revision.", examples=["2019"])
+    status: str = Field(
+        description="Status of the visible revision: draft, submitted or published.",
+        examples=["published"],
+    )
+    scope: str = Field(description="`agency` or `consolidated`.", examples=["agency"])
+    revision: int = Field(description="The visible revision.", examples=[1])
+    latest_revision: int | None = Field(
+        description="The newest revision, published or not (null for callers who see "
+        "published data only).",
+        examples=[2],
+    )
+    published_revision: int | None = Field(
+        description="The newest published revision.", examples=[1]
+    )
+    error_count: int = Field(description="Error findings of the visible revision.", examples=[0])
+    warning_count: int = Field(
+        description="Warning findings of the visible revision.", examples=[0]
+    )
+    updated_at: datetime = Field(description="When the report last changed (UTC).")
+
+
+class ReportList(BaseModel):
+    """An agency's reports, one entry per year."""
+
+    agency_code: str = Field(description="The agency.", examples=["640181"])
+    items: list[ReportListItem] = Field(description="The agency's reports, by year.")
+
+
+class ValidationResult(BaseModel):
+    """The outcome of `POST /validate`: nothing is stored."""
+
+    valid: bool = Field(description="True when no finding is an error.", examples=[False])
+    format: str = Field(description="The format the body was checked against.", examples=["2019"])
+    findings: list[Finding] = Field(description="Every finding, errors and warnings.")
+
+
+class ValidateTarget(BaseModel):
+    """The agency and year a body is validated for (the rest of the body is the report)."""
+
+    agency_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+    year: Annotated[int, Field(strict=True, ge=2008, le=2100)]
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any]) -> ValidateTarget:
+        """Take ``agency_code`` and ``year`` out of ``payload`` (which keeps the report)."""
+        values = {key: payload.pop(key, None) for key in ("agency_code", "year")}
+        try:
+            return cls.model_validate({k: v for k, v in values.items() if v is not None})
+        except ValidationError as error:
+            raise SchemaValidationError(schema_problems(error.errors(include_url=False))) from None
+
+
+SectionName = Literal["proactive", "applications", "reviews", "narrative"]
+
+
+def stored_body(meta: dict[str, Any], body: ReportBase) -> dict[str, Any]:
+    """The JSON of a stored revision: the body as stored plus its metadata."""
+    return {**body.model_dump(mode="json"), **meta}

@@ -1,0 +1,336 @@
+"""Report use cases: store a revision, read the visible one, list revisions and reports.
+
+Every write is one transaction: the head row is locked (SQLite: BEGIN IMMEDIATE;
+PostgreSQL: SELECT … FOR UPDATE), If-Match is checked against it, the revision and its cells
+are inserted, the head is moved, and the whole is committed once — or nothing is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, insert, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.agencies.models import Agency
+from app.db import begin_write, utcnow
+from app.errors import ConflictError, NotFoundError, PreconditionFailed, UnprocessableError
+from app.formats.cells import CellValue
+from app.formats.definitions import CellKey
+from app.formats.rules import Evaluation, evaluate
+from app.formats.schema import ReportBase, from_cells
+from app.reports.cells import cells_from_rows, stored_rows
+from app.reports.models import Report, ReportCell, ReportRevision
+
+WRITE_STATUSES_NEEDING_NO_ERRORS = frozenset({"submitted", "published"})
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes a revision: ``admin`` or ``key:<key_id>``, kept with the revision."""
+
+    written_by: str
+    api_key_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """One revision of one report with its cells, as readers see it."""
+
+    agency: Agency
+    head: Report
+    revision: ReportRevision
+    cells: dict[CellKey, CellValue]
+
+    @property
+    def etag(self) -> str:
+        return etag_for(self.revision.revision)
+
+    def body(self) -> ReportBase:
+        return body_of(self.revision, self.cells)
+
+
+def etag_for(revision: int) -> str:
+    return f'"r{revision}"'
+
+
+def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> ReportBase:
+    narrative = {
+        "overview": revision.overview,
+        "problems_and_improvements": revision.problems_and_improvements,
+        "other_matters": revision.other_matters,
+    }
+    fields: dict[str, Any] = {
+        "status": revision.status,
+        "scope": revision.scope,
+        "narrative": narrative,
+        "channels": revision.channels,
+        "fees_collected_yuan": revision.fees_collected_yuan,
+        "contact": revision.contact,
+        "published_on": revision.published_on,
+        "source_url": revision.source_url,
+    }
+    return from_cells(revision.format, cells, **{k: v for k, v in fields.items() if v is not None})
+
+
+def evaluate_both_languages(
+    body: ReportBase, *, year: int, previous: ReportBase | None
+) -> tuple[Evaluation, list[dict[str, Any]]]:
+    """Evaluate once per language and keep both messages, so reads never re-run the rules."""
+    chinese = evaluate(body, year=year, previous=previous, lang="zh")
+    english = evaluate(body, year=year, previous=previous, lang="en")
+    findings = []
+    for zh, en in zip(chinese.findings, english.findings, strict=True):
+        finding = zh.model_dump(mode="json")
+        finding["message_en"] = en.message
+        findings.append(finding)
+    return chinese, findings
+
+
+def localized_findings(stored: Sequence[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    localized = []
+    for finding in stored:
+        entry = {key: value for key, value in finding.items() if key != "message_en"}
+        if lang == "en":
+            entry["message"] = finding.get("message_en", finding["message"])
+        localized.append(entry)
+    return localized
+
+
+def put_report(
+    session: Session,
+    *,
+    agency: Agency,
+    year: int,
+    body: ReportBase,
+    writer: Writer,
+    if_match: str | None,
+) -> tuple[StoredReport, bool]:
+    """Store ``body`` as the next revision; returns it and whether the report was created.
+
+    Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
+    finding) when a submitted or published report breaks an error rule.
+    """
+    begin_write(session)
+    _serialize_writers_of(session, agency=agency, year=year)
+    head = session.exec(
+        select(Report).where(Report.agency_id == agency.id, Report.year == year).with_for_update()
+    ).first()
+    _check_if_match(if_match, head)
+
+    previous = previous_year_body(session, agency=agency, year=year, include_unpublished=True)
+    evaluation, findings = evaluate_both_languages(body, year=year, previous=previous)
+    errors = sum(1 for finding in findings if finding["severity"] == "error")
+    if body.status in WRITE_STATUSES_NEEDING_NO_ERRORS and errors:
+        session.rollback()
+        raise UnprocessableError(
+            f"a {body.status} report must break no rule; it breaks {errors} "
+            "(store it as a draft to keep it anyway)",
+            findings=[{k: v for k, v in f.items() if k != "message_en"} for f in findings],
+        )
+
+    now = utcnow()
+    created = head is None
+    if head is None:
+        head = Report(
+            agency_id=_id(agency),
+            year=year,
+            latest_revision=0,
+            format=body.format,
+            status=body.status,
+            scope=body.scope,
+            created_at=now,
+        )
+        session.add(head)
+    try:
+        session.flush()  # gives a new head its id
+        revision = _new_revision(head, body, findings, writer=writer, created_at=now)
+        session.add(revision)
+        session.flush()
+        session.execute(
+            insert(ReportCell),
+            [
+                {
+                    "report_id": head.id,
+                    "revision": revision.revision,
+                    "section": section,
+                    "row": row,
+                    "column": column,
+                    "value": value,
+                }
+                for section, row, column, value in stored_rows(body.format, evaluation.cells)
+            ],
+        )
+        _move_head(head, revision, now=now)
+        session.commit()
+    except IntegrityError:
+        # Two first writes of one report raced past each other; the loser retries.
+        session.rollback()
+        raise ConflictError(
+            f"report {agency.code}/{year} was written concurrently; retry with If-Match"
+        ) from None
+    return StoredReport(agency, head, revision, dict(evaluation.cells)), created
+
+
+def _serialize_writers_of(session: Session, *, agency: Agency, year: int) -> None:
+    """Queue concurrent writers of one report, the very first write included.
+
+    SQLite already holds its single write lock since BEGIN IMMEDIATE. On PostgreSQL a row lock
+    cannot cover a report that does not exist yet, so a transaction-scoped advisory lock on
+    (agency, year) does; it is released at commit or rollback.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:agency_id, :year)"),
+            {"agency_id": agency.id, "year": year},
+        )
+
+
+def _check_if_match(if_match: str | None, head: Report | None) -> None:
+    if if_match is None:
+        return
+    tags = [tag.strip() for tag in if_match.split(",")]
+    if head is not None and ("*" in tags or etag_for(head.latest_revision) in tags):
+        return
+    current = etag_for(head.latest_revision) if head else "none (the report does not exist)"
+    raise PreconditionFailed(f"If-Match does not match the current revision: {current}")
+
+
+def _new_revision(
+    head: Report,
+    body: ReportBase,
+    findings: list[dict[str, Any]],
+    *,
+    writer: Writer,
+    created_at: Any,
+) -> ReportRevision:
+    narrative = body.narrative
+    return ReportRevision(
+        report_id=_id(head),
+        revision=head.latest_revision + 1,
+        format=body.format,
+        status=body.status,
+        scope=body.scope,
+        overview=narrative.overview if narrative else None,
+        problems_and_improvements=narrative.problems_and_improvements if narrative else None,
+        other_matters=narrative.other_matters if narrative else None,
+        channels=body.channels.model_dump(mode="json") if body.channels else None,
+        fees_collected_yuan=(
+            str(body.fees_collected_yuan) if body.fees_collected_yuan is not None else None
+        ),
+        contact=body.contact.model_dump(mode="json") if body.contact else None,
+        published_on=body.published_on,
+        source_url=body.source_url,
+        findings=findings,
+        error_count=sum(1 for f in findings if f["severity"] == "error"),
+        warning_count=sum(1 for f in findings if f["severity"] == "warning"),
+        written_by=writer.written_by,
+        api_key_id=writer.api_key_id,
+        created_at=created_at,
+    )
+
+
+def _move_head(head: Report, revision: ReportRevision, *, now: Any) -> None:
+    head.latest_revision = revision.revision
+    head.format = revision.format
+    head.status = revision.status
+    head.scope = revision.scope
+    head.error_count = revision.error_count
+    head.warning_count = revision.warning_count
+    head.updated_at = now
+    if revision.status == "published":
+        head.published_revision = revision.revision
+        head.published_seq = revision.id
+        head.published_scope = revision.scope
+
+
+def get_report(
+    session: Session,
+    *,
+    agency: Agency,
+    year: int,
+    include_unpublished: bool,
+    revision: int | None = None,
+) -> StoredReport:
+    """The latest revision (or revision ``revision``) the caller may see; 404 otherwise."""
+    head = _head(session, agency=agency, year=year)
+    if head is None:
+        raise NotFoundError(f"agency {agency.code} has no report for {year}")
+    number = revision or (head.latest_revision if include_unpublished else head.published_revision)
+    if number is None:
+        raise NotFoundError(f"agency {agency.code} has no published report for {year}")
+    stored = session.exec(
+        select(ReportRevision).where(
+            ReportRevision.report_id == head.id, ReportRevision.revision == number
+        )
+    ).first()
+    if stored is None or (not include_unpublished and stored.status != "published"):
+        raise NotFoundError(f"report {agency.code}/{year} has no revision {number} you may see")
+    rows = session.exec(
+        select(ReportCell.section, ReportCell.row, ReportCell.column, ReportCell.value).where(
+            ReportCell.report_id == head.id, ReportCell.revision == number
+        )
+    ).all()
+    return StoredReport(agency, head, stored, cells_from_rows(stored.format, rows))
+
+
+def list_revisions(
+    session: Session, *, agency: Agency, year: int, include_unpublished: bool
+) -> list[ReportRevision]:
+    head = _head(session, agency=agency, year=year)
+    if head is None:
+        raise NotFoundError(f"agency {agency.code} has no report for {year}")
+    query = select(ReportRevision).where(ReportRevision.report_id == head.id)
+    if not include_unpublished:
+        query = query.where(ReportRevision.status == "published")
+    revisions = list(session.exec(query.order_by(col(ReportRevision.revision))))
+    if not revisions:
+        raise NotFoundError(f"agency {agency.code} has no published report for {year}")
+    return revisions
+
+
+def list_reports(
+    session: Session, *, agency: Agency, include_unpublished: bool
+) -> list[tuple[Report, ReportRevision]]:
+    """Each report of the agency with the revision the caller may see, by year."""
+    visible = Report.latest_revision if include_unpublished else Report.published_revision
+    query = (
+        select(Report, ReportRevision)
+        .join(
+            ReportRevision,
+            and_(
+                col(ReportRevision.report_id) == Report.id, col(ReportRevision.revision) == visible
+            ),
+        )
+        .where(Report.agency_id == agency.id)
+        .order_by(col(Report.year))
+    )
+    return list(session.exec(query).all())
+
+
+def previous_year_body(
+    session: Session, *, agency: Agency, year: int, include_unpublished: bool
+) -> ReportBase | None:
+    try:
+        previous = get_report(
+            session, agency=agency, year=year - 1, include_unpublished=include_unpublished
+        )
+    except NotFoundError:
+        return None
+    return previous.body()
+
+
+def _head(session: Session, *, agency: Agency, year: int) -> Report | None:
+    return session.exec(
+        select(Report).where(Report.agency_id == agency.id, Report.year == year)
+    ).first()
+
+
+def _id(row: Agency | Report) -> int:
+    """The primary key of a row already flushed to the database."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id before it is flushed")
+    return row.id

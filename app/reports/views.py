@@ -1,0 +1,75 @@
+"""JSON views of stored reports."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.formats.schema import Channels, Contact
+from app.reports.service import StoredReport, localized_findings
+
+
+def stored_report_json(stored: StoredReport, lang: str) -> dict[str, Any]:
+    revision = stored.revision
+    return {
+        **stored.body().model_dump(mode="json"),
+        "agency_code": stored.agency.code,
+        "year": stored.head.year,
+        "revision": revision.revision,
+        "written_by": revision.written_by,
+        "written_at": revision.created_at,
+        "error_count": revision.error_count,
+        "warning_count": revision.warning_count,
+        "findings": localized_findings(revision.findings, lang),
+    }
+
+
+NARRATIVE_PARTS = (
+    ("overview", "一、总体情况", "I. General situation"),
+    (
+        "problems_and_improvements",
+        "五、存在的主要问题及改进情况",
+        "V. Main problems and improvements",
+    ),
+    ("other_matters", "六、其他需要报告的事项", "VI. Other matters to report"),
+)
+
+
+class NarrativePart(BaseModel):
+    key: str = Field(description="Key of the part in the report body.", examples=["overview"])
+    label_zh: str = Field(description="Chinese heading.", examples=["一、总体情况"])
+    label_en: str = Field(description="English heading.", examples=["I. General situation"])
+    text: str | None = Field(description="The text as filed; null when not given.")
+
+
+class NarrativeView(BaseModel):
+    """Parts 一, 五 and 六 of a report, with the figures the narrative states."""
+
+    format: str = Field(description="Report format.", examples=["2019"])
+    key: Literal["narrative"] = Field(description="Section key.")
+    label_zh: str = Field(description="Chinese heading.", examples=["叙述部分"])
+    label_en: str = Field(description="English heading.", examples=["Narrative"])
+    parts: list[NarrativePart] = Field(description="The narrative parts, in report order.")
+    channels: Channels | None = Field(description="Proactive-disclosure counts per channel.")
+    contact: Contact | None = Field(description="Whom to ask about the report.")
+    fees_collected_yuan: str | None = Field(
+        description="Information processing fees collected, in yuan.", examples=["0"]
+    )
+
+
+def narrative_section(stored: StoredReport) -> NarrativeView:
+    revision = stored.revision
+    return NarrativeView(
+        format=revision.format,
+        key="narrative",
+        label_zh="叙述部分",
+        label_en="Narrative",
+        parts=[
+            NarrativePart(key=key, label_zh=zh, label_en=en, text=getattr(revision, key))
+            for key, zh, en in NARRATIVE_PARTS
+        ],
+        channels=Channels.model_validate(revision.channels) if revision.channels else None,
+        contact=Contact.model_validate(revision.contact) if revision.contact else None,
+        fees_collected_yuan=revision.fees_collected_yuan,
+    )

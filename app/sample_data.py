@@ -1,0 +1,56 @@
+"""The sample a newcomer sees on first start: the 灵武市 hierarchy and the seed report.
+
+It goes through the same service functions as the API, so the sample is stored exactly as a
+PUT would store it. Loaded only into the default embedded database, only when it is empty,
+and never when ``DISCLOSURE_SAMPLE_DATA=0``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from app.agencies.models import Agency
+from app.agencies.schemas import AgencyCreate
+from app.agencies.service import create_agencies, get_agency_by_code
+from app.formats.schema import parse_report
+from app.reports.service import Writer, put_report
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+SEED_REPORT = ("640181-baitugang", 2020, "baitugang_2020.json")
+SAMPLE_WRITER = Writer(written_by="sample")
+
+logger = logging.getLogger(__name__)
+
+
+def sample_agencies() -> list[AgencyCreate]:
+    with (SAMPLE_DIR / "agencies.csv").open(encoding="utf-8") as rows:
+        return [
+            AgencyCreate.model_validate({k: v for k, v in row.items() if v})
+            for row in csv.DictReader(rows)
+        ]
+
+
+def load_sample(engine: Engine) -> bool:
+    """Load the sample into an empty database; returns whether it did."""
+    with Session(engine, expire_on_commit=False) as session:
+        if session.exec(select(func.count()).select_from(Agency)).one():
+            return False
+        create_agencies(session, agencies=sample_agencies())
+        code, year, filename = SEED_REPORT
+        body = json.loads((SAMPLE_DIR / filename).read_text(encoding="utf-8"))
+        put_report(
+            session,
+            agency=get_agency_by_code(session, code),
+            year=year,
+            body=parse_report(body, year=year),
+            writer=SAMPLE_WRITER,
+            if_match=None,
+        )
+    logger.info("loaded the sample data: the 灵武市 hierarchy and the 白土岗乡 2020 report")
+    return True
