@@ -1,0 +1,239 @@
+"""Portal summaries over HTTP: anonymous reads of published data, cached by data ETags.
+
+Each route first computes its ETag with one cheap aggregate query (app.summaries.versions)
+and answers 304 to a matching If-None-Match before running the heavy query.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.responses import Response as PlainResponse
+from fastapi.responses import StreamingResponse
+
+from app.agencies.models import Agency
+from app.agencies.schemas import AgencyRef
+from app.agencies.service import get_agency_by_code
+from app.db import SessionDep
+from app.errors import SchemaProblem, SchemaValidationError, problem_responses
+from app.reports.router import not_modified
+from app.summaries import export, filing, service
+from app.summaries.schemas import (
+    ExportDictionary,
+    FilingStatus,
+    FilingStatusPage,
+    Summary,
+    Trend,
+)
+from app.summaries.scope import Scope
+from app.summaries.versions import data_etag
+
+router = APIRouter(prefix="/api/v1", tags=["summaries"])
+
+MAX_TREND_SPAN = 50
+YEAR_MIN, YEAR_MAX = 2008, 2100
+
+YearQuery = Annotated[
+    int, Query(ge=YEAR_MIN, le=YEAR_MAX, description="Report year.", examples=[2024])
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match", description="ETag the caller holds; 304 when it is still current."
+    ),
+]
+READ_ERRORS = problem_responses(304, 404, 422)
+
+
+def get_scope(
+    session: SessionDep,
+    agency: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Agency code: its subtree, itself included. "
+            "Without it: every agency (all roots).",
+            examples=["320829"],
+        ),
+    ] = None,
+) -> Scope:
+    return Scope(None if agency is None else get_agency_by_code(session, agency))
+
+
+def get_agency(
+    session: SessionDep,
+    code: Annotated[str, Path(max_length=64, description="Agency code.", examples=["320829"])],
+) -> Agency:
+    return get_agency_by_code(session, code)
+
+
+ScopeDep = Annotated[Scope, Depends(get_scope)]
+AgencyDep = Annotated[Agency, Depends(get_agency)]
+
+
+def _cached(if_none_match: str | None, etag: str) -> PlainResponse | None:
+    if not_modified(if_none_match, etag):
+        return PlainResponse(status_code=304, headers={"ETag": etag})
+    return None
+
+
+@router.get(
+    "/summary",
+    summary="A subtree's published reports for a year, summed",
+    response_model=Summary,
+    responses=READ_ERRORS,
+)
+def get_summary(
+    session: SessionDep,
+    scope: ScopeDep,
+    year: YearQuery,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """Sums the published revision of every report of the subtree, cell by cell. A report
+    inside a published consolidated report (本级政府汇总) of an agency above it is not summed
+    again; it is listed under `covered_by_consolidated`. With reports in two formats, only the
+    cells both have are summed; the others are listed in `omitted_cells`."""
+    etag = data_etag(
+        session, scope=scope, first_year=year, last_year=year, params=("summary", scope.code, year)
+    )
+    if (cached := _cached(if_none_match, etag)) is not None:
+        return cached
+    response.headers["ETag"] = etag
+    return service.summarize(session, scope=scope, year=year)
+
+
+@router.get(
+    "/agencies/{code}/trend",
+    summary="Key figures of an agency per year",
+    response_model=Trend,
+    responses=READ_ERRORS,
+)
+def get_trend(
+    session: SessionDep,
+    agency: AgencyDep,
+    response: Response,
+    from_year: Annotated[
+        int,
+        Query(alias="from", ge=YEAR_MIN, le=YEAR_MAX, description="First year.", examples=[2019]),
+    ],
+    to_year: Annotated[
+        int, Query(alias="to", ge=YEAR_MIN, le=YEAR_MAX, description="Last year.", examples=[2024])
+    ],
+    subtree: Annotated[bool, Query(description="Include the agencies below it.")] = False,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """New applications, outcomes, carried forward, reviews and litigation per year, from the
+    published reports (with `subtree`, summed as in `/summary`). Years without a report have
+    `reports: 0` and null figures."""
+    if from_year > to_year:
+        raise SchemaValidationError([SchemaProblem(pointer="#/query/to", message="must be ≥ from")])
+    if to_year - from_year + 1 > MAX_TREND_SPAN:
+        raise SchemaValidationError(
+            [
+                SchemaProblem(
+                    pointer="#/query/to", message=f"at most {MAX_TREND_SPAN} years after from"
+                )
+            ]
+        )
+    scope = Scope(agency)
+    etag = data_etag(
+        session,
+        scope=scope,
+        first_year=from_year,
+        last_year=to_year,
+        params=("trend", agency.code, from_year, to_year, subtree),
+    )
+    if (cached := _cached(if_none_match, etag)) is not None:
+        return cached
+    response.headers["ETag"] = etag
+    years = service.trend(
+        session, agency=agency, subtree=subtree, first_year=from_year, last_year=to_year
+    )
+    return Trend(
+        agency=AgencyRef(code=agency.code, name=agency.name),
+        subtree=subtree,
+        from_year=from_year,
+        to_year=to_year,
+        years=years,
+    )
+
+
+@router.get(
+    "/filing-status",
+    summary="Who has filed a year's report, within a subtree",
+    response_model=FilingStatusPage,
+    responses=READ_ERRORS,
+)
+def get_filing_status(
+    session: SessionDep,
+    scope: ScopeDep,
+    year: YearQuery,
+    response: Response,
+    status: Annotated[
+        FilingStatus | None, Query(description="Only agencies with this status.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Items to skip.")] = 0,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """Every agency of the subtree (the agency included), in tree order: `missing` when it
+    has no report for the year, else its latest revision's status and finding counts."""
+    etag = data_etag(
+        session,
+        scope=scope,
+        first_year=year,
+        last_year=year,
+        params=("filing", scope.code, year, status, limit, offset),
+    )
+    if (cached := _cached(if_none_match, etag)) is not None:
+        return cached
+    response.headers["ETag"] = etag
+    return filing.filing_status(
+        session, scope=scope, year=year, status=status, limit=limit, offset=offset
+    )
+
+
+@router.get(
+    "/export.csv",
+    summary="Every published cell of a subtree for a year, as CSV",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "UTF-8 CSV with a BOM; see `/api/v1/export/dictionary`.",
+            "content": {"text/csv": {}},
+        },
+        **READ_ERRORS,
+    },
+)
+def get_export(
+    request: Request,
+    session: SessionDep,
+    scope: ScopeDep,
+    year: YearQuery,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """Columns `agency_code,agency_name,year,format,section,row,column,value`; one line per
+    cell of each published report (raw: consolidated reports and the reports they include
+    are both listed)."""
+    etag = data_etag(
+        session, scope=scope, first_year=year, last_year=year, params=("export", scope.code, year)
+    )
+    if (cached := _cached(if_none_match, etag)) is not None:
+        return cached
+    name = f"disclosure-{year}-{scope.code or 'all'}.csv"
+    return StreamingResponse(
+        export.export_rows(request.app.state.engine, scope=scope, year=year),
+        media_type="text/csv; charset=utf-8",
+        headers={"ETag": etag, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/export/dictionary",
+    summary="What the export's columns and cell codes mean",
+    response_model=ExportDictionary,
+)
+def get_export_dictionary() -> ExportDictionary:
+    return export.dictionary()

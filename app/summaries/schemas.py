@@ -1,0 +1,170 @@
+"""Response models of the portal summaries: sums, trends, filing status, export dictionary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import BaseModel, Field
+
+from app.agencies.schemas import AgencyRef
+from app.formats.definitions import ValueKind
+from app.formats.sections import SectionView
+
+FilingStatus: TypeAlias = Literal["missing", "draft", "submitted", "published"]
+FILING_STATUSES: tuple[FilingStatus, ...] = ("missing", "draft", "submitted", "published")
+
+
+def _figure(what: str) -> Any:
+    return Field(
+        description=f"{what}, summed over the year's reports; null when none was summed.",
+        examples=[95],
+    )
+
+
+Figure: TypeAlias = int | None
+
+
+class SummedReport(AgencyRef):
+    format: str = Field(description="Format of the published revision.", examples=["2021"])
+    scope: str = Field(
+        description="`agency` (本机关) or `consolidated` (本级政府汇总).", examples=["agency"]
+    )
+
+
+class OmittedCell(BaseModel):
+    format: str = Field(description="The format that has this cell.", examples=["2021"])
+    section: str = Field(description="Section key.", examples=["applications"])
+    row: str = Field(description="Row key.", examples=["other_fee_unpaid"])
+    column: str = Field(description="Column key.", examples=["total"])
+    reason: str = Field(
+        description="Why it was left out of the sum.",
+        examples=["only format 2021 has this cell; 1 summed report is in format 2019"],
+    )
+
+
+class SummarySections(BaseModel):
+    proactive: SectionView = Field(description="二、主动公开政府信息情况, summed.")
+    applications: SectionView = Field(description="三、收到和处理政府信息公开申请情况, summed.")
+    reviews: SectionView = Field(description="四、行政复议、行政诉讼情况, summed.")
+
+
+class Summary(BaseModel):
+    """The published reports of a subtree for one year, summed cell by cell."""
+
+    year: int = Field(description="Report year.", examples=[2024])
+    agency: AgencyRef | None = Field(
+        description="The agency whose subtree is summed; null: every root (all agencies)."
+    )
+    agencies_total: int = Field(
+        description="Agencies in the subtree, the agency included.", examples=[7]
+    )
+    agencies_reported: int = Field(description="Published reports summed.", examples=[5])
+    agencies: list[SummedReport] = Field(
+        description="The agencies whose published reports were summed, in tree order."
+    )
+    covered_by_consolidated: list[SummedReport] = Field(
+        description="Published reports not summed because a consolidated (本级政府汇总) "
+        "report of an agency above them, within the subtree, already includes them."
+    )
+    formats: list[str] = Field(
+        description="Formats of the summed reports, oldest first.", examples=[["2021"]]
+    )
+    sections: SummarySections = Field(
+        description="The sums, shaped as the newest summed format (values: null when no "
+        "summed report filled the cell; amounts as decimal strings in 万元)."
+    )
+    omitted_cells: list[OmittedCell] = Field(
+        description="Cells left out because not every summed format has them."
+    )
+
+
+class Outcomes(BaseModel):
+    total: Annotated[Figure, _figure("总计 / All cases")]
+    corrected: Annotated[Figure, _figure("结果纠正 / Cases where the decision was corrected")]
+
+
+class TrendYear(BaseModel):
+    year: int = Field(description="Report year.", examples=[2024])
+    reports: int = Field(
+        description="Published reports summed for that year (0: none).", examples=[3]
+    )
+    new_applications: Annotated[Figure, _figure("本年新收 / New applications (total column)")]
+    granted: Annotated[Figure, _figure("予以公开 / Disclosed")]
+    partially_granted: Annotated[Figure, _figure("部分公开 / Partially disclosed")]
+    withheld: Annotated[Figure, _figure("不予公开 / Not disclosed, all eight reasons")]
+    unavailable: Annotated[Figure, _figure("无法提供 / Cannot be provided, all three reasons")]
+    not_processed: Annotated[Figure, _figure("不予处理 / Not processed, all five reasons")]
+    carried_forward: Annotated[Figure, _figure("结转下年度继续办理 / Carried forward to next year")]
+    reviews: Outcomes = Field(description="行政复议: total and corrected.")
+    litigation_direct: Outcomes = Field(description="未经复议直接起诉: total and corrected.")
+    litigation_after_review: Outcomes = Field(description="复议后起诉: total and corrected.")
+
+
+class Trend(BaseModel):
+    """Key figures of the published reports of one agency (or its subtree), per year."""
+
+    agency: AgencyRef = Field(description="The agency.")
+    subtree: bool = Field(description="Whether the agencies below it are included.")
+    from_year: int = Field(description="First year.", examples=[2019])
+    to_year: int = Field(description="Last year.", examples=[2024])
+    years: list[TrendYear] = Field(description="One entry per year, oldest first.")
+
+
+class FilingItem(AgencyRef):
+    status: FilingStatus = Field(
+        description="`missing` (no report for the year) or the latest revision's status.",
+        examples=["published"],
+    )
+    error_count: int | None = Field(
+        description="Error findings of the latest revision.", examples=[0]
+    )
+    warning_count: int | None = Field(
+        description="Warning findings of the latest revision.", examples=[2]
+    )
+    updated_at: datetime | None = Field(description="When the report last changed (UTC).")
+
+
+class FilingStatusPage(BaseModel):
+    """Who has filed for a year, within one subtree; no report content."""
+
+    year: int = Field(description="Report year.", examples=[2024])
+    agency: AgencyRef | None = Field(description="The subtree's agency; null: all agencies.")
+    counts: dict[FilingStatus, int] = Field(
+        description="Agencies of the whole subtree per status (before filtering and paging).",
+        examples=[{"missing": 2, "draft": 1, "submitted": 0, "published": 4}],
+    )
+    total: int = Field(description="Agencies matching the filter.", examples=[7])
+    limit: int = Field(description="Page size.", examples=[100])
+    offset: int = Field(description="Items skipped.", examples=[0])
+    items: list[FilingItem] = Field(description="Agencies in tree order.")
+
+
+class CsvColumn(BaseModel):
+    name: str = Field(description="Column header.", examples=["agency_code"])
+    zh: str = Field(description="中文说明.", examples=["机关代码"])
+    en: str = Field(description="English description.", examples=["Agency code"])
+
+
+class CellEntry(BaseModel):
+    format: str = Field(description="Format id.", examples=["2021"])
+    section: str = Field(description="Section key.", examples=["applications"])
+    row: str = Field(description="Row key.", examples=["granted"])
+    column: str = Field(description="Column key.", examples=["total"])
+    section_zh: str = Field(description="Section heading (Chinese).")
+    section_en: str = Field(description="Section heading (English).")
+    row_zh: str = Field(
+        description="Row label with its groups (Chinese).", examples=["本年度办理结果·予以公开"]
+    )
+    row_en: str = Field(description="Row label with its groups (English).")
+    column_zh: str = Field(description="Column label (Chinese).", examples=["总计"])
+    column_en: str = Field(description="Column label (English).", examples=["Total"])
+    kind: ValueKind = Field(description="count, change (signed) or amount (万元, decimal).")
+    is_total: bool = Field(description="Whether the service computes it when left blank.")
+
+
+class ExportDictionary(BaseModel):
+    """What every column of `export.csv` and every cell code means."""
+
+    columns: list[CsvColumn] = Field(description="The CSV columns, in order.")
+    cells: list[CellEntry] = Field(description="Every cell of every format, in format order.")

@@ -1,0 +1,82 @@
+"""Which agencies and published reports a summary covers, as SQL conditions.
+
+A scope is one agency's subtree (the agency included) or, without an agency, every agency
+(the subtrees of every root). Subtrees are ranges on the materialised ``Agency.path``.
+
+Consolidated reports (scope ``consolidated``, 本级政府汇总) already contain the figures of the
+agencies below the government that files them. So a published report is *covered* — counted
+in the subtree but not summed again — when, for the same year, an agency strictly above it
+and itself inside the scope has a published consolidated report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, func, true
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import SQLCoreOperations
+from sqlmodel import col
+
+from app.agencies.models import Agency
+from app.reports.models import Report, ReportCell, ReportRevision
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The agency whose subtree is covered; ``None``: every agency."""
+
+    agency: Agency | None
+
+    @property
+    def code(self) -> str | None:
+        return self.agency.code if self.agency else None
+
+
+def within(path: SQLCoreOperations[str], scope: Scope) -> ColumnElement[bool]:
+    """``path`` lies in the scope: one indexable range, as in app.agencies.service."""
+    if scope.agency is None:
+        return true()
+    prefix = scope.agency.path
+    # "0" is the character after "/": every path starting with ``prefix`` sorts below it.
+    return and_(path >= prefix, path < prefix[:-1] + "0")
+
+
+def is_published() -> ColumnElement[bool]:
+    return col(Report.published_revision).is_not(None)
+
+
+def covered_by_consolidated(scope: Scope) -> ColumnElement[bool]:
+    """The current ``Report`` row is inside a published consolidated report of its year.
+
+    Correlated on ``Report`` and ``Agency`` of the enclosing query.
+    """
+    covering = aliased(Report)
+    above = aliased(Agency)
+    return exists().where(
+        col(covering.year) == col(Report.year),
+        col(covering.published_scope) == "consolidated",
+        col(covering.published_revision).is_not(None),
+        col(covering.agency_id) == col(above.id),
+        within(col(above.path), scope),
+        col(above.path) != col(Agency.path),
+        func.substr(col(Agency.path), 1, func.length(col(above.path))) == col(above.path),
+    )
+
+
+CELL_KEY = (col(ReportCell.section), col(ReportCell.row), col(ReportCell.column))
+"""The columns addressing one cell, as summaries select and group them."""
+
+
+def published_cells_join() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Join conditions from ``Report`` to its published revision and that revision's cells."""
+    return (
+        and_(
+            col(ReportRevision.report_id) == col(Report.id),
+            col(ReportRevision.revision) == col(Report.published_revision),
+        ),
+        and_(
+            col(ReportCell.report_id) == col(Report.id),
+            col(ReportCell.revision) == col(Report.published_revision),
+        ),
+    )

@@ -1,0 +1,242 @@
+"""Summaries of published reports: a subtree's sums for one year, and key figures per year.
+
+Sums are computed by the database — one ``GROUP BY`` over ``report_cell`` per call — never by
+loading reports. Both use the published revision of each report and the consolidation rule
+of app.summaries.scope: a report inside a consolidated report of an agency above it (within
+the scope) is not summed again.
+
+Mixed formats (a year with reports in both the 2019 and the 2021 format, e.g. late filers):
+the cells every summed format shares (same section, row and column) are summed; the others
+are left out and listed in ``omitted_cells``; the sections take the newest format's shape.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, not_, select
+from sqlmodel import Session, col
+
+from app.agencies.models import Agency
+from app.agencies.schemas import AgencyRef
+from app.formats.cells import CellValue
+from app.formats.definitions import FORMATS, SECTION_KEYS, CellKey, format_for_year
+from app.formats.sections import render_section
+from app.reports.cells import from_stored
+from app.reports.models import Report, ReportCell, ReportRevision
+from app.summaries.schemas import (
+    OmittedCell,
+    Outcomes,
+    Summary,
+    SummarySections,
+    SummedReport,
+    TrendYear,
+)
+from app.summaries.scope import (
+    CELL_KEY,
+    Scope,
+    covered_by_consolidated,
+    is_published,
+    published_cells_join,
+    within,
+)
+
+
+def summarize(session: Session, *, scope: Scope, year: int) -> Summary:
+    revision_join, cells_join = published_cells_join()
+    covered = covered_by_consolidated(scope)
+    where = (col(Report.year) == year, within(col(Agency.path), scope), is_published())
+
+    listed = session.execute(
+        select(
+            col(Agency.code),
+            col(Agency.name),
+            col(ReportRevision.format),
+            col(Report.published_scope),
+            covered.label("covered"),
+        )
+        .select_from(Report)
+        .join(Agency, col(Agency.id) == col(Report.agency_id))
+        .join(ReportRevision, revision_join)
+        .where(*where)
+        .order_by(Agency.path, col(Agency.code))
+    ).all()
+    summed = [
+        _summed(row.code, row.name, row.format, row.published_scope)
+        for row in listed
+        if not row.covered
+    ]
+    covered_reports = [
+        _summed(row.code, row.name, row.format, row.published_scope)
+        for row in listed
+        if row.covered
+    ]
+
+    sums = session.execute(
+        select(col(ReportRevision.format), *CELL_KEY, func.sum(ReportCell.value))
+        .select_from(Report)
+        .join(Agency, col(Agency.id) == col(Report.agency_id))
+        .join(ReportRevision, revision_join)
+        .join(ReportCell, cells_join)
+        .where(*where, not_(covered))
+        .group_by(col(ReportRevision.format), *CELL_KEY)
+    ).all()
+
+    formats = sorted({report.format for report in summed}, key=lambda f: FORMATS[f].first_year)
+    shape = FORMATS[formats[-1]] if formats else format_for_year(year)
+    cells, omitted = _merge(
+        shape.id, formats, ((fmt, (s, r, c), value) for fmt, s, r, c, value in sums)
+    )
+    agencies_total = session.execute(
+        select(func.count()).select_from(Agency).where(within(col(Agency.path), scope))
+    ).scalar_one()
+    return Summary(
+        year=year,
+        agency=_ref(scope.agency),
+        agencies_total=agencies_total,
+        agencies_reported=len(summed),
+        agencies=summed,
+        covered_by_consolidated=covered_reports,
+        formats=formats,
+        sections=SummarySections.model_validate(
+            {key: render_section(shape, key, cells) for key in SECTION_KEYS}
+        ),
+        omitted_cells=omitted,
+    )
+
+
+def _merge(
+    shape: str, formats: list[str], sums: Iterable[tuple[str, CellKey, int | None]]
+) -> tuple[dict[CellKey, CellValue], list[OmittedCell]]:
+    """Add up the per-format sums of the cells every format has; list the others."""
+    totals: dict[CellKey, int | None] = {}
+    for _fmt, key, value in sums:
+        if all(FORMATS[other].has_cell(key) for other in formats):
+            previous = totals.get(key)
+            totals[key] = value if previous is None else previous + int(value or 0)
+    cells = {
+        key: from_stored(shape, key, None if value is None else int(value))
+        for key, value in totals.items()
+    }
+    omitted = [
+        OmittedCell(
+            format=fmt,
+            section=cell.section,
+            row=cell.row,
+            column=cell.column,
+            reason=f"only some summed formats have this cell; format "
+            f"{', '.join(o for o in formats if not FORMATS[o].has_cell(cell.key))} "
+            "does not",
+        )
+        for fmt in formats
+        for cell in FORMATS[fmt].cells()
+        if not all(FORMATS[other].has_cell(cell.key) for other in formats)
+    ]
+    return cells, omitted
+
+
+def _summed(code: str, name: str, fmt: str, scope: str | None) -> SummedReport:
+    return SummedReport(code=code, name=name, format=fmt, scope=scope or "agency")
+
+
+def _ref(agency: Agency | None) -> AgencyRef | None:
+    return None if agency is None else AgencyRef(code=agency.code, name=agency.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trend
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A trend figure: the sum of one column over the rows whose key starts with a prefix."""
+
+    section: str
+    row_prefix: str
+    column: str
+    exact: bool = True  # the row key must equal the prefix
+
+
+_FIGURES: Mapping[str, _Figure] = {
+    "new_applications": _Figure("applications", "new_received", "total"),
+    "granted": _Figure("applications", "granted", "total"),
+    "partially_granted": _Figure("applications", "partially_granted", "total"),
+    "withheld": _Figure("applications", "withheld_", "total", exact=False),
+    "unavailable": _Figure("applications", "unavailable_", "total", exact=False),
+    "not_processed": _Figure("applications", "not_processed_", "total", exact=False),
+    "carried_forward": _Figure("applications", "carried_forward", "total"),
+}
+_OUTCOME_ROWS = {
+    "reviews": "review",
+    "litigation_direct": "litigation_direct",
+    "litigation_after_review": "litigation_after_review",
+}
+
+
+def trend(
+    session: Session, *, agency: Agency, subtree: bool, first_year: int, last_year: int
+) -> list[TrendYear]:
+    """Key figures per year, from one query grouped by year and cell."""
+    _, cells_join = published_cells_join()
+    scope = Scope(agency)
+    query = (
+        select(
+            col(Report.year),
+            *CELL_KEY,
+            func.sum(ReportCell.value),
+            func.count(distinct(col(Report.id))),
+        )
+        .select_from(Report)
+        .join(Agency, col(Agency.id) == col(Report.agency_id))
+        .join(ReportCell, cells_join)
+        .where(
+            col(Report.year).between(first_year, last_year),
+            is_published(),
+            col(ReportCell.section).in_(("applications", "reviews")),
+            col(ReportCell.column).in_(("total", "corrected")),
+        )
+        .group_by(col(Report.year), *CELL_KEY)
+    )
+    if subtree:
+        query = query.where(within(col(Agency.path), scope), not_(covered_by_consolidated(scope)))
+    else:
+        query = query.where(col(Agency.id) == agency.id)
+
+    cells: dict[int, dict[CellKey, int]] = defaultdict(dict)
+    reports: dict[int, int] = defaultdict(int)
+    for year, section, row, column, value, count in session.execute(query).all():
+        if value is not None:
+            cells[year][(section, row, column)] = int(value)
+        reports[year] = max(reports[year], count)
+    return [
+        _trend_year(year, reports[year], cells[year]) for year in range(first_year, last_year + 1)
+    ]
+
+
+def _trend_year(year: int, reports: int, cells: Mapping[CellKey, int]) -> TrendYear:
+    def figure(spec: _Figure) -> int | None:
+        values = [
+            value
+            for (section, row, column), value in cells.items()
+            if section == spec.section
+            and column == spec.column
+            and (row == spec.row_prefix if spec.exact else row.startswith(spec.row_prefix))
+        ]
+        return sum(values) if reports and values else None
+
+    def outcomes(row: str) -> Outcomes:
+        return Outcomes(
+            total=figure(_Figure("reviews", row, "total")),
+            corrected=figure(_Figure("reviews", row, "corrected")),
+        )
+
+    return TrendYear.model_validate(
+        {
+            "year": year,
+            "reports": reports,
+            **{name: figure(spec) for name, spec in _FIGURES.items()},
+            **{name: outcomes(row) for name, row in _OUTCOME_ROWS.items()},
+        }
+    )

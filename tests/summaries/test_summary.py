@@ -1,0 +1,200 @@
+"""GET /api/v1/summary: exact sums over a three-level hierarchy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.testclient import TestClient
+
+from app.agencies.service import update_agency
+from tests.summaries.helpers import Tree, body, store
+
+YEAR = 2021
+
+
+def value(summary: dict[str, Any], section: str, row: str, column: str) -> Any:
+    rows = {item["key"]: item for item in summary["sections"][section]["rows"]}
+    return {item["key"]: item["value"] for item in rows[row]["columns"]}[column]
+
+
+def codes(items: list[dict[str, Any]]) -> list[str]:
+    return [item["code"] for item in items]
+
+
+def seed_year(session: Session, tree: Tree) -> None:
+    """county_a and town_a1 published (2021 format), town_a2 only a draft, town_b1 a late
+    filer in the 2019 format, county_b and the city without a report, another root."""
+    store(
+        session,
+        tree.county_a,
+        YEAR,
+        body("2021", new=10, granted=6, withheld=1, upheld=2, corrected=1, amount="1.25"),
+    )
+    store(session, tree.town_a1, YEAR, body("2021", new=4, granted=4, amount="0.5"))
+    store(session, tree.town_a2, YEAR, body("2021", new=100, granted=100, status="draft"))
+    store(session, tree.town_b1, YEAR, body("2019", new=3, granted=1, amount="9"))
+    store(session, tree.other_root, YEAR, body("2021", new=7, granted=7))
+
+
+def test_subtree_of_one_format_is_summed_exactly(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "320801"}).json()
+    assert summary["agency"] == {"code": "320801", "name": "甲县"}
+    assert (summary["agencies_total"], summary["agencies_reported"]) == (3, 2)
+    assert summary["agencies"] == [
+        {"code": "320801", "name": "甲县", "format": "2021", "scope": "agency"},
+        {"code": "32080101", "name": "甲县一镇", "format": "2021", "scope": "agency"},
+    ]
+    assert summary["formats"] == ["2021"]
+    assert summary["omitted_cells"] == []
+    assert value(summary, "applications", "new_received", "total") == 14
+    assert value(summary, "applications", "new_received", "natural_person") == 14
+    assert value(summary, "applications", "granted", "total") == 10
+    assert value(summary, "applications", "withheld_state_secret", "total") == 1
+    assert value(summary, "applications", "carried_forward", "total") == 3
+    assert value(summary, "reviews", "review", "total") == 3
+    assert value(summary, "reviews", "review", "corrected") == 1
+    assert value(summary, "proactive", "fees", "amount") == "1.75"
+
+
+def test_unpublished_drafts_are_not_summed(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "32080102"}).json()
+    assert (summary["agencies_total"], summary["agencies_reported"]) == (1, 0)
+    assert value(summary, "applications", "new_received", "total") is None
+
+
+def test_mixed_formats_sum_shared_cells_and_list_the_others(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"}).json()
+    assert (summary["agencies_total"], summary["agencies_reported"]) == (6, 3)
+    assert codes(summary["agencies"]) == ["320801", "32080101", "32080201"]
+    assert summary["formats"] == ["2019", "2021"]
+    assert summary["sections"]["applications"]["format"] == "2021"
+    assert value(summary, "applications", "new_received", "total") == 17
+    assert value(summary, "applications", "granted", "total") == 11
+    assert value(summary, "applications", "carried_forward", "total") == 5
+    assert value(summary, "applications", "other", "total") == 0
+    assert value(summary, "proactive", "licensing", "decisions") == 0
+    # Only format 2021 has fees.amount, only 2019 procurement.amount: neither is summed.
+    assert value(summary, "proactive", "fees", "amount") is None
+    omitted = {(c["format"], c["section"], c["row"], c["column"]) for c in summary["omitted_cells"]}
+    assert len(summary["omitted_cells"]) == 47  # 19 cells only in 2019, 28 only in 2021
+    assert ("2021", "proactive", "fees", "amount") in omitted
+    assert ("2019", "proactive", "procurement", "amount") in omitted
+    assert {row for fmt, section, row, _ in omitted if section == "applications"} == {
+        "other_no_correction",
+        "other_fee_unpaid",
+        "other_misc",
+    }
+    assert not any(section == "reviews" for _, section, _, _ in omitted)
+
+
+def test_without_agency_every_root_is_summed(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    summary = client.get("/api/v1/summary", params={"year": YEAR}).json()
+    assert summary["agency"] is None
+    assert (summary["agencies_total"], summary["agencies_reported"]) == (7, 4)
+    assert value(summary, "applications", "new_received", "total") == 24
+
+
+def test_consolidated_report_replaces_the_reports_below_it(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    store(
+        session, tree.city, YEAR, body("2021", new=20, granted=20, amount="3", scope="consolidated")
+    )
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"}).json()
+    assert (summary["agencies_total"], summary["agencies_reported"]) == (6, 1)
+    assert summary["agencies"] == [
+        {"code": "3208", "name": "淮安市", "format": "2021", "scope": "consolidated"}
+    ]
+    assert codes(summary["covered_by_consolidated"]) == ["320801", "32080101", "32080201"]
+    assert value(summary, "applications", "new_received", "total") == 20
+    assert value(summary, "proactive", "fees", "amount") == "3"
+    assert summary["omitted_cells"] == []
+
+
+def test_consolidated_report_above_the_subtree_does_not_hide_it(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    store(session, tree.city, YEAR, body("2021", new=20, granted=20, scope="consolidated"))
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "320801"}).json()
+    assert codes(summary["agencies"]) == ["320801", "32080101"]
+    assert summary["covered_by_consolidated"] == []
+    assert value(summary, "applications", "new_received", "total") == 14
+
+
+def test_consolidated_county_covers_only_its_own_townships(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    store(session, tree.county_a, YEAR, body("2021", new=12, granted=12, scope="consolidated"))
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"}).json()
+    assert codes(summary["agencies"]) == ["320801", "32080201"]
+    assert codes(summary["covered_by_consolidated"]) == ["32080101"]
+    assert value(summary, "applications", "new_received", "total") == 15
+
+
+def test_change_to_a_township_changes_the_city_summary_and_its_etag(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    params: dict[str, str | int] = {"year": YEAR, "agency": "3208"}
+    first = client.get("/api/v1/summary", params=params)
+    etag = first.headers["ETag"]
+    unchanged = client.get("/api/v1/summary", params=params, headers={"If-None-Match": etag})
+    assert (unchanged.status_code, unchanged.headers["ETag"], unchanged.content) == (304, etag, b"")
+
+    store(session, tree.town_a1, YEAR, body("2021", new=9, granted=9))
+    changed = client.get("/api/v1/summary", params=params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert value(first.json(), "applications", "new_received", "total") == 17
+    assert value(changed.json(), "applications", "new_received", "total") == 22
+
+
+def test_etag_depends_on_the_query(client: TestClient, session: Session, tree: Tree) -> None:
+    seed_year(session, tree)
+    city = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"})
+    county = client.get(
+        "/api/v1/summary",
+        params={"year": YEAR, "agency": "320801"},
+        headers={"If-None-Match": city.headers["ETag"]},
+    )
+    assert county.status_code == 200
+
+
+def test_unknown_agency_is_not_found(client: TestClient, tree: Tree) -> None:
+    response = client.get("/api/v1/summary", params={"year": YEAR, "agency": "999"})
+    assert response.status_code == 404
+
+
+def test_year_out_of_range_names_the_parameter(client: TestClient) -> None:
+    response = client.get("/api/v1/summary", params={"year": 2007})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/query/year"
+
+
+def test_moving_a_township_changes_both_counties_summaries(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    seed_year(session, tree)
+    params: dict[str, str | int] = {"year": YEAR, "agency": "320801"}
+    etag = client.get("/api/v1/summary", params=params).headers["ETag"]
+    update_agency(session, agency=tree.town_b1, parent_code="320801")
+    moved = client.get("/api/v1/summary", params=params, headers={"If-None-Match": etag})
+    assert moved.status_code == 200
+    assert codes(moved.json()["agencies"]) == ["320801", "32080101", "32080201"]
+    assert value(moved.json(), "applications", "new_received", "total") == 17
