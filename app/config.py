@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
     sample_data: bool = True
-    rate_limit_per_minute: int = Field(default=600, ge=0)
+    rate_limit_per_minute: int = Field(
+        default=1200, ge=0, description="Requests per minute per caller and process; 0: off."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,6 +8,7 @@
     ├── PreconditionFailed     412    stale If-Match
     ├── PayloadTooLarge        413    body over the configured limit
     ├── UnprocessableError     422    schema problems (``errors``) or rule failures (``findings``)
+    │   (429 too many requests is answered by app.ratelimit before any route runs)
     └── ServiceUnavailable     503    database unreachable or not migrated
 
 Routes and services raise these; nothing else builds an error response.
@@ -276,6 +277,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         412: "The If-Match ETag is stale.",
         413: "The body is larger than the configured limit.",
         422: "Schema problems (`errors`) or rule failures (`findings`).",
+        429: "Too many requests from this caller; see Retry-After.",
         503: "The database is unreachable or not migrated.",
     }
     responses: dict[int | str, dict[str, Any]] = {}

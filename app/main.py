@@ -24,6 +24,7 @@ from app.health.router import router as health_router
 from app.limits import BodySizeLimitMiddleware
 from app.log import RequestIdMiddleware, configure_logging
 from app.migrate import current_revision, head_revision
+from app.ratelimit import RateLimitMiddleware
 from app.reports.openapi import request_schemas
 from app.sample_data import load_sample
 
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "X-Request-ID", "Location"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(metrics.MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -131,8 +134,9 @@ def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
     from app.formats.router import router as formats_router
     from app.reports.router import router as reports_router
+    from app.summaries.router import router as summaries_router
 
-    return [agencies_router, reports_router, formats_router]
+    return [agencies_router, reports_router, summaries_router, formats_router]
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -156,6 +160,11 @@ def _errors_as_problem_json(schema: dict[str, Any]) -> None:
     problem_ref = {"$ref": "#/components/schemas/Problem"}
     for path, path_item in schema.get("paths", {}).items():
         for operation in path_item.values():
+            if path.startswith("/api/"):
+                # The rate limit (app.ratelimit) stands in front of every API route.
+                operation["responses"].setdefault(
+                    "429", {"description": "Too many requests from this caller; see Retry-After."}
+                )
             for status, response in operation.get("responses", {}).items():
                 if not status.startswith(("4", "5")):
                     continue
