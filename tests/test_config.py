@@ -9,8 +9,15 @@ STRONG = "k" * 40
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("ENV", "DATABASE_URL", "ADMIN_TOKEN", "KEY_SECRET", "CORS_ORIGINS",
-                "MAX_BODY_BYTES", "LOG_LEVEL"):
+    for key in (
+        "ENV",
+        "DATABASE_URL",
+        "ADMIN_TOKEN",
+        "KEY_SECRET",
+        "CORS_ORIGINS",
+        "MAX_BODY_BYTES",
+        "LOG_LEVEL",
+    ):
         monkeypatch.delenv(f"DISCLOSURE_{key}", raising=False)
 
 

@@ -1,15 +1,15 @@
 """The national report formats and everything derived from them.
 
-    definitions  the formats as data (sections, rows, columns, labels)    ← start here
-    values       constrained cell types (Count, Change, Amount)
-    schema       request models derived from the definitions; parse_report, to_cells, from_cells
-    problems     schema problems as JSON Pointers; ReportSchemaError
-    cells        completing a report's cells (computing omitted and blank totals)
-    checks       the pure checks behind the rules
-    messages     finding messages in Chinese and English
-    rules        the rule catalogue and evaluate()
-    sections     labelled JSON views of formats and report tables
-    router       GET /formats, /formats/{id}, /rules
+definitions  the formats as data (sections, rows, columns, labels)    ← start here
+values       constrained cell types (Count, Change, Amount)
+schema       request models derived from the definitions; parse_report, to_cells, from_cells
+problems     schema problems as JSON Pointers; ReportSchemaError
+cells        completing a report's cells (computing omitted and blank totals)
+checks       the pure checks behind the rules
+messages     finding messages in Chinese and English
+rules        the rule catalogue and evaluate()
+sections     labelled JSON views of formats and report tables
+router       GET /formats, /formats/{id}, /rules
 """
 
 from app.formats.definitions import FORMATS, CellKey, CellSpec, ReportFormat, format_for_year

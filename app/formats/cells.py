@@ -41,8 +41,9 @@ class CompletedCells:
         return key in self.computed
 
 
-def result_addends(fmt: ReportFormat, stated: Mapping[CellKey, CellValue],
-                   column: str) -> tuple[RowSpec, ...]:
+def result_addends(
+    fmt: ReportFormat, stated: Mapping[CellKey, CellValue], column: str
+) -> tuple[RowSpec, ...]:
     """The result rows that add up to （七）总计 in ``column``, each outcome counted once.
 
     （六）其他处理 counts through its sub-rows when the body gives any of them in this
@@ -71,19 +72,28 @@ def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> Complete
         parts = section.rows_with_role(RowRole.RESULT_PART)
         for row in subtotals:
             for column in data_columns:
-                fill((section.key, row.key, column.key),
-                     [(section.key, part.key, column.key) for part in parts])
+                fill(
+                    (section.key, row.key, column.key),
+                    [(section.key, part.key, column.key) for part in parts],
+                )
         for row in section.rows_with_role(RowRole.RESULTS_TOTAL):
             for column in data_columns:
                 addends = result_addends(fmt, stated, column.key)
-                fill((section.key, row.key, column.key),
-                     [(section.key, addend.key, column.key) for addend in addends])
+                fill(
+                    (section.key, row.key, column.key),
+                    [(section.key, addend.key, column.key) for addend in addends],
+                )
         for row in section.rows:
             for column in row.columns:
                 if column.is_total:
-                    fill((section.key, row.key, column.key),
-                         [(section.key, row.key, other.key) for other in row.columns
-                          if not other.is_total])
+                    fill(
+                        (section.key, row.key, column.key),
+                        [
+                            (section.key, row.key, other.key)
+                            for other in row.columns
+                            if not other.is_total
+                        ],
+                    )
     return CompletedCells(fmt, dict(stated), values, frozenset(computed))
 
 

@@ -86,14 +86,27 @@ def check_balance(ctx: Context) -> Iterator[Issue]:
         actual = sum(cells.number(key) for key in output_keys)
         if expected != actual:
             yield Issue(
-                "applications.balance", _pointers(input_keys + output_keys),
-                {"column": column.label,
-                 "inputs": Terms(tuple((row.short_label, cells.number(key))
-                                       for row, key in zip(inputs, input_keys, strict=True))),
-                 "outputs": Terms(tuple((row.short_label, cells.number(key))
-                                        for row, key in zip(outputs, output_keys, strict=True))),
-                 "difference": _difference(expected, actual)},
-                expected, actual)
+                "applications.balance",
+                _pointers(input_keys + output_keys),
+                {
+                    "column": column.label,
+                    "inputs": Terms(
+                        tuple(
+                            (row.short_label, cells.number(key))
+                            for row, key in zip(inputs, input_keys, strict=True)
+                        )
+                    ),
+                    "outputs": Terms(
+                        tuple(
+                            (row.short_label, cells.number(key))
+                            for row, key in zip(outputs, output_keys, strict=True)
+                        )
+                    ),
+                    "difference": _difference(expected, actual),
+                },
+                expected,
+                actual,
+            )
 
 
 def check_application_row_totals(ctx: Context) -> Iterator[Issue]:
@@ -119,12 +132,24 @@ def _row_totals(ctx: Context, section: SectionSpec, template: str) -> Iterator[I
             actual = cells.number(total_key)
             if expected != actual:
                 yield Issue(
-                    template, _pointers([total_key, *part_keys]),
-                    {"row": row.short_label, "total": total.label, "expected": expected,
-                     "actual": actual, "difference": _difference(expected, actual),
-                     "terms": Terms(tuple((column.label, cells.number(key))
-                                          for column, key in zip(parts, part_keys, strict=True)))},
-                    expected, actual)
+                    template,
+                    _pointers([total_key, *part_keys]),
+                    {
+                        "row": row.short_label,
+                        "total": total.label,
+                        "expected": expected,
+                        "actual": actual,
+                        "difference": _difference(expected, actual),
+                        "terms": Terms(
+                            tuple(
+                                (column.label, cells.number(key))
+                                for column, key in zip(parts, part_keys, strict=True)
+                            )
+                        ),
+                    },
+                    expected,
+                    actual,
+                )
 
 
 def check_results_total(ctx: Context) -> Iterator[Issue]:
@@ -142,13 +167,25 @@ def check_results_total(ctx: Context) -> Iterator[Issue]:
             actual = cells.number(total_key)
             if expected != actual:
                 yield Issue(
-                    "applications.results_total", _pointers([total_key, *addend_keys]),
-                    {"column": column.label, "total": _RESULTS_TOTAL, "expected": expected,
-                     "actual": actual, "difference": _difference(expected, actual),
-                     "terms": Terms(tuple((row.short_label, cells.number(key))
-                                          for row, key in zip(addends, addend_keys, strict=True)),
-                                    nonzero_only=True)},
-                    expected, actual)
+                    "applications.results_total",
+                    _pointers([total_key, *addend_keys]),
+                    {
+                        "column": column.label,
+                        "total": _RESULTS_TOTAL,
+                        "expected": expected,
+                        "actual": actual,
+                        "difference": _difference(expected, actual),
+                        "terms": Terms(
+                            tuple(
+                                (row.short_label, cells.number(key))
+                                for row, key in zip(addends, addend_keys, strict=True)
+                            ),
+                            nonzero_only=True,
+                        ),
+                    },
+                    expected,
+                    actual,
+                )
 
 
 def check_other_subtotal(ctx: Context) -> Iterator[Issue]:
@@ -166,13 +203,24 @@ def check_other_subtotal(ctx: Context) -> Iterator[Issue]:
             actual = cells.number(subtotal_key)
             if expected != actual:
                 yield Issue(
-                    "applications.other_subtotal", _pointers([subtotal_key, *part_keys]),
-                    {"column": column.label, "subtotal": subtotal.short_label,
-                     "expected": expected, "actual": actual,
-                     "difference": _difference(expected, actual),
-                     "terms": Terms(tuple((row.short_label, cells.number(key))
-                                          for row, key in zip(parts, part_keys, strict=True)))},
-                    expected, actual)
+                    "applications.other_subtotal",
+                    _pointers([subtotal_key, *part_keys]),
+                    {
+                        "column": column.label,
+                        "subtotal": subtotal.short_label,
+                        "expected": expected,
+                        "actual": actual,
+                        "difference": _difference(expected, actual),
+                        "terms": Terms(
+                            tuple(
+                                (row.short_label, cells.number(key))
+                                for row, key in zip(parts, part_keys, strict=True)
+                            )
+                        ),
+                    },
+                    expected,
+                    actual,
+                )
 
 
 def check_channels_sum(ctx: Context) -> Iterator[Issue]:
@@ -185,12 +233,19 @@ def check_channels_sum(ctx: Context) -> Iterator[Issue]:
     if expected != actual:
         yield Issue(
             "narrative.channels_sum",
-            ("/channels/total",
-             *(f"/channels/items/{index}/count" for index in range(len(channels.items)))),
-            {"terms": Terms(tuple((item.name, item.count) for item in channels.items)),
-             "expected": expected, "actual": actual,
-             "difference": _difference(expected, actual)},
-            expected, actual)
+            (
+                "/channels/total",
+                *(f"/channels/items/{index}/count" for index in range(len(channels.items))),
+            ),
+            {
+                "terms": Terms(tuple((item.name, item.count) for item in channels.items)),
+                "expected": expected,
+                "actual": actual,
+                "difference": _difference(expected, actual),
+            },
+            expected,
+            actual,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,8 +259,7 @@ def check_not_reported(ctx: Context) -> Iterator[Issue]:
         if _counted_as_one_row(cells, cell):
             continue
         row = cells.fmt.section(cell.section).row(cell.row)
-        params: dict[str, Param] = {"row": row.short_label,
-                                    "column": row.column(cell.column).label}
+        params: dict[str, Param] = {"row": row.short_label, "column": row.column(cell.column).label}
         if cells.is_computed(cell.key):
             if cells.is_null(cell.key):
                 value = cells.value(cell.key)
@@ -231,8 +285,13 @@ def check_year_format(ctx: Context) -> Iterator[Issue]:
     due = format_for_year(ctx.year)
     used = ctx.cells.fmt
     if due.id != used.id:
-        yield Issue("format.year_mismatch", ("/format",),
-                    {"year": ctx.year, "expected": due.id, "actual": used.id}, due.id, used.id)
+        yield Issue(
+            "format.year_mismatch",
+            ("/format",),
+            {"year": ctx.year, "expected": due.id, "actual": used.id},
+            due.id,
+            used.id,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,10 +314,17 @@ def check_carry_over(ctx: Context) -> Iterator[Issue]:
         if this is None or last is None or this == last:
             continue
         yield Issue(
-            "applications.carry_over_continuity", (cell_pointer(this_key),),
-            {"column": column.label, "expected": last, "actual": this,
-             "difference": _difference(int(last), int(this))},
-            last, this)
+            "applications.carry_over_continuity",
+            (cell_pointer(this_key),),
+            {
+                "column": column.label,
+                "expected": last,
+                "actual": this,
+                "difference": _difference(int(last), int(this)),
+            },
+            last,
+            this,
+        )
 
 
 def check_in_force(ctx: Context) -> Iterator[Issue]:
@@ -268,14 +334,16 @@ def check_in_force(ctx: Context) -> Iterator[Issue]:
         return
     for row in cells.fmt.section(PROACTIVE).rows:
         issued_key, repealed_key, in_force_key = (
-            (PROACTIVE, row.key, column) for column in _IN_FORCE_COLUMNS)
+            (PROACTIVE, row.key, column) for column in _IN_FORCE_COLUMNS
+        )
         if not all(cells.fmt.has_cell(key) for key in (issued_key, repealed_key, in_force_key)):
             continue
         if not previous.fmt.has_cell(in_force_key):
             continue  # a 2019-format year has no 现行有效 column to continue from
         last = previous.value(in_force_key)
         issued, repealed, in_force = (
-            cells.value(key) for key in (issued_key, repealed_key, in_force_key))
+            cells.value(key) for key in (issued_key, repealed_key, in_force_key)
+        )
         if last is None or issued is None or repealed is None or in_force is None:
             continue
         expected = int(last) + int(issued) - int(repealed)
@@ -283,10 +351,18 @@ def check_in_force(ctx: Context) -> Iterator[Issue]:
             yield Issue(
                 "proactive.in_force_continuity",
                 _pointers((in_force_key, issued_key, repealed_key)),
-                {"row": row.short_label, "previous": last, "issued": issued,
-                 "repealed": repealed, "expected": expected, "actual": in_force,
-                 "difference": _difference(expected, int(in_force))},
-                expected, in_force)
+                {
+                    "row": row.short_label,
+                    "previous": last,
+                    "issued": issued,
+                    "repealed": repealed,
+                    "expected": expected,
+                    "actual": in_force,
+                    "difference": _difference(expected, int(in_force)),
+                },
+                expected,
+                in_force,
+            )
 
 
 def check_unchanged(ctx: Context) -> Iterator[Issue]:
@@ -297,5 +373,7 @@ def check_unchanged(ctx: Context) -> Iterator[Issue]:
     if all(value is None for value in cells.values.values()):
         return
     if cells.values == previous.values:
-        yield Issue("report.unchanged_from_previous",
-                    tuple(f"/{section.key}" for section in cells.fmt.sections))
+        yield Issue(
+            "report.unchanged_from_previous",
+            tuple(f"/{section.key}" for section in cells.fmt.sections),
+        )

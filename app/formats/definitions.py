@@ -144,15 +144,19 @@ class ReportFormat:
         # Derived once: the definition is immutable and every request walks these cells.
         cells = tuple(self._build_cells())
         object.__setattr__(self, "_cells", cells)
-        object.__setattr__(self, "_index", MappingProxyType(
-            {cell.key: position for position, cell in enumerate(cells)}))
+        object.__setattr__(
+            self,
+            "_index",
+            MappingProxyType({cell.key: position for position, cell in enumerate(cells)}),
+        )
 
     def _build_cells(self) -> Iterator[CellSpec]:
         for section in self.sections:
             for row in section.rows:
                 for column in row.columns:
-                    yield CellSpec(section.key, row.key, column.key, column.kind,
-                                   _cell_role(row, column))
+                    yield CellSpec(
+                        section.key, row.key, column.key, column.kind, _cell_role(row, column)
+                    )
 
     def cells(self) -> Iterator[CellSpec]:
         """Every cell, in the order the official tables print them."""
@@ -205,8 +209,10 @@ def plain_label(label: Label) -> Label:
 # ---------------------------------------------------------------------------------------------
 # Vocabulary shared by both formats
 
-def _count(key: str, zh: str, en: str, *, is_total: bool = False,
-           group: Label | None = None) -> ColumnSpec:
+
+def _count(
+    key: str, zh: str, en: str, *, is_total: bool = False, group: Label | None = None
+) -> ColumnSpec:
     return ColumnSpec(key, Label(zh, en), ValueKind.COUNT, is_total, group)
 
 
@@ -222,8 +228,9 @@ APPLICANT_COLUMNS: tuple[ColumnSpec, ...] = (
     _count("natural_person", "自然人", "Natural person"),
     _count("commercial_enterprise", "商业企业", "Commercial enterprise", group=_ORGANISATIONS),
     _count("research_institution", "科研机构", "Research institution", group=_ORGANISATIONS),
-    _count("social_welfare_org", "社会公益组织", "Social welfare organisation",
-           group=_ORGANISATIONS),
+    _count(
+        "social_welfare_org", "社会公益组织", "Social welfare organisation", group=_ORGANISATIONS
+    ),
     _count("legal_service_agency", "法律服务机构", "Legal service agency", group=_ORGANISATIONS),
     _count("other_org", "其他", "Other organisation", group=_ORGANISATIONS),
 )
@@ -236,75 +243,158 @@ _NOT_PROCESSED = Label("（五）不予处理", "(5) Not processed")
 _OTHER_HANDLING = Label("（六）其他处理", "(6) Other handling")
 
 
-def _application_row(key: str, zh: str, en: str, role: RowRole, *groups: Label,
-                     short: Label | None = None) -> RowSpec:
-    return RowSpec(key, Label(zh, en), _APPLICATION_COLUMNS, groups=groups, role=role,
-                   short=short)
+def _application_row(
+    key: str, zh: str, en: str, role: RowRole, *groups: Label, short: Label | None = None
+) -> RowSpec:
+    return RowSpec(key, Label(zh, en), _APPLICATION_COLUMNS, groups=groups, role=role, short=short)
 
 
-def _result(key: str, zh: str, en: str, *groups: Label, short: Label | None = None,
-            role: RowRole = RowRole.RESULT) -> RowSpec:
+def _result(
+    key: str,
+    zh: str,
+    en: str,
+    *groups: Label,
+    short: Label | None = None,
+    role: RowRole = RowRole.RESULT,
+) -> RowSpec:
     return _application_row(key, zh, en, role, _RESULTS, *groups, short=short)
 
 
 def _applications(other_rows: tuple[RowSpec, ...]) -> SectionSpec:
-    return SectionSpec("applications", Label(
-        "三、收到和处理政府信息公开申请情况",
-        "III. Applications for government information received and handled",
-    ), (
-        _application_row(
-            "new_received", "一、本年新收政府信息公开申请数量",
-            "New applications received this year", RowRole.INTAKE,
-            short=Label("本年新收", "new received")),
-        _application_row(
-            "carried_over", "二、上年结转政府信息公开申请数量",
-            "Applications carried over from the previous year", RowRole.INTAKE,
-            short=Label("上年结转", "carried over")),
-        _result("granted", "（一）予以公开", "Disclosed"),
-        _result("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    return SectionSpec(
+        "applications",
+        Label(
+            "三、收到和处理政府信息公开申请情况",
+            "III. Applications for government information received and handled",
+        ),
+        (
+            _application_row(
+                "new_received",
+                "一、本年新收政府信息公开申请数量",
+                "New applications received this year",
+                RowRole.INTAKE,
+                short=Label("本年新收", "new received"),
+            ),
+            _application_row(
+                "carried_over",
+                "二、上年结转政府信息公开申请数量",
+                "Applications carried over from the previous year",
+                RowRole.INTAKE,
+                short=Label("上年结转", "carried over"),
+            ),
+            _result("granted", "（一）予以公开", "Disclosed"),
+            _result(
+                "partially_granted",
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
                 "Partially disclosed (when separated, counted here only)",
-                short=Label("部分公开", "Partially disclosed")),
-        _result("withheld_state_secret", "1.属于国家秘密", "State secret", _WITHHELD),
-        _result("withheld_prohibited_by_law", "2.其他法律行政法规禁止公开",
-                "Prohibited by other laws and administrative regulations", _WITHHELD),
-        _result("withheld_security_stability", "3.危及“三安全一稳定”",
+                short=Label("部分公开", "Partially disclosed"),
+            ),
+            _result("withheld_state_secret", "1.属于国家秘密", "State secret", _WITHHELD),
+            _result(
+                "withheld_prohibited_by_law",
+                "2.其他法律行政法规禁止公开",
+                "Prohibited by other laws and administrative regulations",
+                _WITHHELD,
+            ),
+            _result(
+                "withheld_security_stability",
+                "3.危及“三安全一稳定”",
                 "Endangers national, public or economic security or social stability",
-                _WITHHELD),
-        _result("withheld_third_party_rights", "4.保护第三方合法权益",
-                "Protects a third party's lawful rights and interests", _WITHHELD),
-        _result("withheld_internal_affairs", "5.属于三类内部事务信息",
-                "Internal affairs information", _WITHHELD),
-        _result("withheld_process_information", "6.属于四类过程性信息",
-                "Process information", _WITHHELD),
-        _result("withheld_enforcement_files", "7.属于行政执法案卷",
-                "Administrative enforcement case files", _WITHHELD),
-        _result("withheld_administrative_inquiry", "8.属于行政查询事项",
-                "Administrative inquiry matters", _WITHHELD),
-        _result("unavailable_not_held", "1.本机关不掌握相关政府信息",
-                "The agency does not hold the information", _UNAVAILABLE),
-        _result("unavailable_needs_creation", "2.没有现成信息需要另行制作",
-                "No existing information; it would have to be created", _UNAVAILABLE),
-        _result("unavailable_unclear_after_correction", "3.补正后申请内容仍不明确",
-                "Request still unclear after correction", _UNAVAILABLE),
-        _result("not_processed_complaint", "1.信访举报投诉类申请",
-                "Petition, report or complaint", _NOT_PROCESSED),
-        _result("not_processed_duplicate", "2.重复申请", "Duplicate application",
-                _NOT_PROCESSED),
-        _result("not_processed_publication", "3.要求提供公开出版物",
-                "Request for published material", _NOT_PROCESSED),
-        _result("not_processed_excessive", "4.无正当理由大量反复申请",
-                "Numerous repeated applications without good reason", _NOT_PROCESSED),
-        _result("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息",
+                _WITHHELD,
+            ),
+            _result(
+                "withheld_third_party_rights",
+                "4.保护第三方合法权益",
+                "Protects a third party's lawful rights and interests",
+                _WITHHELD,
+            ),
+            _result(
+                "withheld_internal_affairs",
+                "5.属于三类内部事务信息",
+                "Internal affairs information",
+                _WITHHELD,
+            ),
+            _result(
+                "withheld_process_information",
+                "6.属于四类过程性信息",
+                "Process information",
+                _WITHHELD,
+            ),
+            _result(
+                "withheld_enforcement_files",
+                "7.属于行政执法案卷",
+                "Administrative enforcement case files",
+                _WITHHELD,
+            ),
+            _result(
+                "withheld_administrative_inquiry",
+                "8.属于行政查询事项",
+                "Administrative inquiry matters",
+                _WITHHELD,
+            ),
+            _result(
+                "unavailable_not_held",
+                "1.本机关不掌握相关政府信息",
+                "The agency does not hold the information",
+                _UNAVAILABLE,
+            ),
+            _result(
+                "unavailable_needs_creation",
+                "2.没有现成信息需要另行制作",
+                "No existing information; it would have to be created",
+                _UNAVAILABLE,
+            ),
+            _result(
+                "unavailable_unclear_after_correction",
+                "3.补正后申请内容仍不明确",
+                "Request still unclear after correction",
+                _UNAVAILABLE,
+            ),
+            _result(
+                "not_processed_complaint",
+                "1.信访举报投诉类申请",
+                "Petition, report or complaint",
+                _NOT_PROCESSED,
+            ),
+            _result(
+                "not_processed_duplicate", "2.重复申请", "Duplicate application", _NOT_PROCESSED
+            ),
+            _result(
+                "not_processed_publication",
+                "3.要求提供公开出版物",
+                "Request for published material",
+                _NOT_PROCESSED,
+            ),
+            _result(
+                "not_processed_excessive",
+                "4.无正当理由大量反复申请",
+                "Numerous repeated applications without good reason",
+                _NOT_PROCESSED,
+            ),
+            _result(
+                "not_processed_confirmation",
+                "5.要求行政机关确认或重新出具已获取信息",
                 "Request to confirm or re-issue information already obtained",
-                _NOT_PROCESSED),
-        *other_rows,
-        _application_row(
-            "results_total", "（七）总计", "Total of results", RowRole.RESULTS_TOTAL, _RESULTS,
-            short=Label("办理结果总计", "results total")),
-        _application_row(
-            "carried_forward", "四、结转下年度继续办理", "Carried forward to next year",
-            RowRole.CARRIED_FORWARD, short=Label("结转下年度", "carried forward")),
-    ))
+                _NOT_PROCESSED,
+            ),
+            *other_rows,
+            _application_row(
+                "results_total",
+                "（七）总计",
+                "Total of results",
+                RowRole.RESULTS_TOTAL,
+                _RESULTS,
+                short=Label("办理结果总计", "results total"),
+            ),
+            _application_row(
+                "carried_forward",
+                "四、结转下年度继续办理",
+                "Carried forward to next year",
+                RowRole.CARRIED_FORWARD,
+                short=Label("结转下年度", "carried forward"),
+            ),
+        ),
+    )
 
 
 _OTHER_ROW = Label("（六）其他处理", "Other handling")
@@ -319,18 +409,30 @@ def _reviews() -> SectionSpec:
         _count("total", "总计", "Total", is_total=True),
     )
     litigation = Label("行政诉讼", "Administrative litigation")
-    return SectionSpec("reviews", Label(
-        "四、政府信息公开行政复议、行政诉讼情况",
-        "IV. Administrative reviews and litigation over disclosure",
-    ), (
-        RowSpec("review", Label("行政复议", "Administrative review"), columns),
-        RowSpec("litigation_direct", Label("未经复议直接起诉", "Filed without prior review"),
-                columns, groups=(litigation,),
-                short=Label("行政诉讼（未经复议直接起诉）", "Litigation without prior review")),
-        RowSpec("litigation_after_review", Label("复议后起诉", "Filed after review"), columns,
+    return SectionSpec(
+        "reviews",
+        Label(
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "IV. Administrative reviews and litigation over disclosure",
+        ),
+        (
+            RowSpec("review", Label("行政复议", "Administrative review"), columns),
+            RowSpec(
+                "litigation_direct",
+                Label("未经复议直接起诉", "Filed without prior review"),
+                columns,
                 groups=(litigation,),
-                short=Label("行政诉讼（复议后起诉）", "Litigation after review")),
-    ))
+                short=Label("行政诉讼（未经复议直接起诉）", "Litigation without prior review"),
+            ),
+            RowSpec(
+                "litigation_after_review",
+                Label("复议后起诉", "Filed after review"),
+                columns,
+                groups=(litigation,),
+                short=Label("行政诉讼（复议后起诉）", "Litigation after review"),
+            ),
+        ),
+    )
 
 
 _PROACTIVE_LABEL = Label("二、主动公开政府信息情况", "II. Proactive disclosure")
@@ -359,31 +461,68 @@ FORMAT_2019 = ReportFormat(
     first_year=2019,
     last_year=2020,
     sections=(
-        SectionSpec("proactive", _PROACTIVE_LABEL, (
-            RowSpec("regulations", Label("规章", "Rules"), _DOCUMENT_COLUMNS_2019,
-                    caption=_ARTICLE_20_1),
-            RowSpec("normative_documents", Label("规范性文件", "Normative documents"),
-                    _DOCUMENT_COLUMNS_2019, caption=_ARTICLE_20_1),
-            RowSpec("licensing", Label("行政许可", "Administrative licensing"),
-                    _ITEMS_COLUMNS_2019, caption=_ARTICLE_20_5),
-            RowSpec("other_services",
+        SectionSpec(
+            "proactive",
+            _PROACTIVE_LABEL,
+            (
+                RowSpec(
+                    "regulations",
+                    Label("规章", "Rules"),
+                    _DOCUMENT_COLUMNS_2019,
+                    caption=_ARTICLE_20_1,
+                ),
+                RowSpec(
+                    "normative_documents",
+                    Label("规范性文件", "Normative documents"),
+                    _DOCUMENT_COLUMNS_2019,
+                    caption=_ARTICLE_20_1,
+                ),
+                RowSpec(
+                    "licensing",
+                    Label("行政许可", "Administrative licensing"),
+                    _ITEMS_COLUMNS_2019,
+                    caption=_ARTICLE_20_5,
+                ),
+                RowSpec(
+                    "other_services",
                     Label("其他对外管理服务事项", "Other external administrative services"),
-                    _ITEMS_COLUMNS_2019, caption=_ARTICLE_20_5),
-            RowSpec("penalties", Label("行政处罚", "Administrative penalties"),
-                    _ITEMS_COLUMNS_2019, caption=_ARTICLE_20_6),
-            RowSpec("coercion", Label("行政强制", "Administrative coercion"),
-                    _ITEMS_COLUMNS_2019, caption=_ARTICLE_20_6),
-            RowSpec("fees", Label("行政事业性收费", "Administrative fees"),
-                    _ITEMS_COLUMNS_2019[:2], caption=_ARTICLE_20_8),
-            RowSpec("procurement", Label("政府集中采购", "Centralised government procurement"), (
-                _count("projects", "采购项目数量", "Procurement projects"),
-                ColumnSpec("amount", Label("采购总金额", "Total procurement amount (10,000 yuan)"),
-                           ValueKind.AMOUNT),
-            ), caption=_ARTICLE_20_9),
-        )),
-        _applications((
-            _result("other", "（六）其他处理", "Other handling"),
-        )),
+                    _ITEMS_COLUMNS_2019,
+                    caption=_ARTICLE_20_5,
+                ),
+                RowSpec(
+                    "penalties",
+                    Label("行政处罚", "Administrative penalties"),
+                    _ITEMS_COLUMNS_2019,
+                    caption=_ARTICLE_20_6,
+                ),
+                RowSpec(
+                    "coercion",
+                    Label("行政强制", "Administrative coercion"),
+                    _ITEMS_COLUMNS_2019,
+                    caption=_ARTICLE_20_6,
+                ),
+                RowSpec(
+                    "fees",
+                    Label("行政事业性收费", "Administrative fees"),
+                    _ITEMS_COLUMNS_2019[:2],
+                    caption=_ARTICLE_20_8,
+                ),
+                RowSpec(
+                    "procurement",
+                    Label("政府集中采购", "Centralised government procurement"),
+                    (
+                        _count("projects", "采购项目数量", "Procurement projects"),
+                        ColumnSpec(
+                            "amount",
+                            Label("采购总金额", "Total procurement amount (10,000 yuan)"),
+                            ValueKind.AMOUNT,
+                        ),
+                    ),
+                    caption=_ARTICLE_20_9,
+                ),
+            ),
+        ),
+        _applications((_result("other", "（六）其他处理", "Other handling"),)),
         _reviews(),
     ),
 )
@@ -408,40 +547,93 @@ FORMAT_2021 = ReportFormat(
     first_year=2021,
     last_year=None,
     sections=(
-        SectionSpec("proactive", _PROACTIVE_LABEL, (
-            RowSpec("regulations", Label("规章", "Rules"), _DOCUMENT_COLUMNS_2021,
-                    caption=_ARTICLE_20_1),
-            RowSpec("normative_documents",
+        SectionSpec(
+            "proactive",
+            _PROACTIVE_LABEL,
+            (
+                RowSpec(
+                    "regulations",
+                    Label("规章", "Rules"),
+                    _DOCUMENT_COLUMNS_2021,
+                    caption=_ARTICLE_20_1,
+                ),
+                RowSpec(
+                    "normative_documents",
                     Label("行政规范性文件", "Administrative normative documents"),
-                    _DOCUMENT_COLUMNS_2021, caption=_ARTICLE_20_1),
-            RowSpec("licensing", Label("行政许可", "Administrative licensing"), _DECISIONS_2021,
-                    caption=_ARTICLE_20_5),
-            RowSpec("penalties", Label("行政处罚", "Administrative penalties"), _DECISIONS_2021,
-                    caption=_ARTICLE_20_6),
-            RowSpec("coercion", Label("行政强制", "Administrative coercion"), _DECISIONS_2021,
-                    caption=_ARTICLE_20_6),
-            RowSpec("fees", Label("行政事业性收费", "Administrative fees"), (
-                ColumnSpec("amount", Label("本年收费金额（单位：万元）",
-                                           "Fees collected this year (10,000 yuan)"),
-                           ValueKind.AMOUNT),
-            ), caption=_ARTICLE_20_8),
-        )),
-        _applications((
-            _result("other", "（六）其他处理", "Other handling (subtotal)",
-                    role=RowRole.RESULT_SUBTOTAL, short=_OTHER_ROW),
-            _result("other_no_correction",
+                    _DOCUMENT_COLUMNS_2021,
+                    caption=_ARTICLE_20_1,
+                ),
+                RowSpec(
+                    "licensing",
+                    Label("行政许可", "Administrative licensing"),
+                    _DECISIONS_2021,
+                    caption=_ARTICLE_20_5,
+                ),
+                RowSpec(
+                    "penalties",
+                    Label("行政处罚", "Administrative penalties"),
+                    _DECISIONS_2021,
+                    caption=_ARTICLE_20_6,
+                ),
+                RowSpec(
+                    "coercion",
+                    Label("行政强制", "Administrative coercion"),
+                    _DECISIONS_2021,
+                    caption=_ARTICLE_20_6,
+                ),
+                RowSpec(
+                    "fees",
+                    Label("行政事业性收费", "Administrative fees"),
+                    (
+                        ColumnSpec(
+                            "amount",
+                            Label(
+                                "本年收费金额（单位：万元）",
+                                "Fees collected this year (10,000 yuan)",
+                            ),
+                            ValueKind.AMOUNT,
+                        ),
+                    ),
+                    caption=_ARTICLE_20_8,
+                ),
+            ),
+        ),
+        _applications(
+            (
+                _result(
+                    "other",
+                    "（六）其他处理",
+                    "Other handling (subtotal)",
+                    role=RowRole.RESULT_SUBTOTAL,
+                    short=_OTHER_ROW,
+                ),
+                _result(
+                    "other_no_correction",
                     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
                     "Applicant did not correct the request in time without good reason; "
-                    "no longer processed", _OTHER_HANDLING, role=RowRole.RESULT_PART,
-                    short=Label("逾期不补正", "not corrected in time")),
-            _result("other_fee_unpaid",
+                    "no longer processed",
+                    _OTHER_HANDLING,
+                    role=RowRole.RESULT_PART,
+                    short=Label("逾期不补正", "not corrected in time"),
+                ),
+                _result(
+                    "other_fee_unpaid",
                     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
                     "Applicant did not pay the fee in time; no longer processed",
-                    _OTHER_HANDLING, role=RowRole.RESULT_PART,
-                    short=Label("逾期未缴费", "fee not paid in time")),
-            _result("other_misc", "3.其他", "Other", _OTHER_HANDLING, role=RowRole.RESULT_PART,
-                    short=Label("其他", "other")),
-        )),
+                    _OTHER_HANDLING,
+                    role=RowRole.RESULT_PART,
+                    short=Label("逾期未缴费", "fee not paid in time"),
+                ),
+                _result(
+                    "other_misc",
+                    "3.其他",
+                    "Other",
+                    _OTHER_HANDLING,
+                    role=RowRole.RESULT_PART,
+                    short=Label("其他", "other"),
+                ),
+            )
+        ),
         _reviews(),
     ),
 )

@@ -106,8 +106,7 @@ def _text(value: Param, lang: Lang) -> str:
 
 
 def _terms(terms: Terms, lang: Lang) -> str:
-    items = [(label, value) for label, value in terms.items
-             if value != 0 or not terms.nonzero_only]
+    items = [(label, value) for label, value in terms.items if value != 0 or not terms.nonzero_only]
     if not items:
         return _text(_ALL_ZERO, lang)
     if lang == "en":

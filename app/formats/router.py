@@ -28,8 +28,11 @@ def list_formats() -> list[FormatSummary]:
     return [format_summary(fmt) for fmt in FORMATS.values()]
 
 
-@router.get("/formats/{format_id}", summary="One format: sections, rows and columns in order",
-            responses=problem_responses(404))
+@router.get(
+    "/formats/{format_id}",
+    summary="One format: sections, rows and columns in order",
+    responses=problem_responses(404),
+)
 def get_format(format_id: str) -> FormatDefinition:
     fmt = FORMATS.get(format_id)
     if fmt is None:
@@ -40,7 +43,9 @@ def get_format(format_id: str) -> FormatDefinition:
 
 @router.get("/rules", summary="The rule catalogue", responses=problem_responses(422))
 def list_rules(
-    format: Annotated[FormatId | None, Query(
-        description="只列出适用于该格式的规则 / Only the rules of this format")] = None,
+    format: Annotated[
+        FormatId | None,
+        Query(description="只列出适用于该格式的规则 / Only the rules of this format"),
+    ] = None,
 ) -> list[RulePublic]:
     return rule_catalogue(format.value if format is not None else None)

@@ -36,8 +36,9 @@ def _has_other_subtotal(fmt: ReportFormat) -> bool:
 
 
 def _has_in_force(fmt: ReportFormat) -> bool:
-    return any(column.key == "in_force"
-               for row in fmt.section("proactive").rows for column in row.columns)
+    return any(
+        column.key == "in_force" for row in fmt.section("proactive").rows for column in row.columns
+    )
 
 
 @dataclass(frozen=True)
@@ -57,100 +58,151 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "format.year_mismatch", "warning",
-        Label("2020 年及以前的报告用 2019 版格式，2021 年起用 2021 版格式",
-              "Reports up to 2020 use format 2019; from 2021 on, format 2021"),
-        Label("报告所用格式与报告年度不符。",
-              "The report's format is not the one due for its year."),
+        "format.year_mismatch",
+        "warning",
+        Label(
+            "2020 年及以前的报告用 2019 版格式，2021 年起用 2021 版格式",
+            "Reports up to 2020 use format 2019; from 2021 on, format 2021",
+        ),
+        Label(
+            "报告所用格式与报告年度不符。", "The report's format is not the one due for its year."
+        ),
         checks.check_year_format,
     ),
     Rule(
-        "applications.balance", "error",
-        Label("每列：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理",
-              "Per column: new received + carried over = results total + carried forward"),
-        Label("表头注明的勾稽关系：第一项加第二项之和，等于第三项加第四项之和。",
-              "The identity printed in the table header: items one and two add up to "
-              "items three and four."),
+        "applications.balance",
+        "error",
+        Label(
+            "每列：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理",
+            "Per column: new received + carried over = results total + carried forward",
+        ),
+        Label(
+            "表头注明的勾稽关系：第一项加第二项之和，等于第三项加第四项之和。",
+            "The identity printed in the table header: items one and two add up to "
+            "items three and four.",
+        ),
         checks.check_balance,
     ),
     Rule(
-        "applications.row_total", "error",
-        Label("每行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
-              "Per row: total = the six applicant columns"),
-        Label("总计列等于六类申请人之和。", "The total column is the sum of the six applicant "
-              "columns."),
+        "applications.row_total",
+        "error",
+        Label(
+            "每行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
+            "Per row: total = the six applicant columns",
+        ),
+        Label(
+            "总计列等于六类申请人之和。",
+            "The total column is the sum of the six applicant columns.",
+        ),
         checks.check_application_row_totals,
     ),
     Rule(
-        "applications.results_total", "error",
-        Label("每列：（七）总计 = （一）至（六）各项办理结果之和",
-              "Per column: results total = the sum of every result row (1) to (6)"),
-        Label("（六）其他处理只计一次：有子项时按三个子项，否则按其他处理一行。",
-              "(6) Other handling counts once: through its three sub-rows where given, "
-              "otherwise through its single row."),
+        "applications.results_total",
+        "error",
+        Label(
+            "每列：（七）总计 = （一）至（六）各项办理结果之和",
+            "Per column: results total = the sum of every result row (1) to (6)",
+        ),
+        Label(
+            "（六）其他处理只计一次：有子项时按三个子项，否则按其他处理一行。",
+            "(6) Other handling counts once: through its three sub-rows where given, "
+            "otherwise through its single row.",
+        ),
         checks.check_results_total,
     ),
     Rule(
-        "applications.other_subtotal", "error",
-        Label("每列：（六）其他处理 = 1.逾期不补正 + 2.逾期未缴费 + 3.其他",
-              "Per column: other handling = not corrected + fee unpaid + other"),
-        Label("2021 版格式把（六）其他处理拆成三个子项；小计与子项都填写时，小计须等于子项之和。",
-              "Format 2021 splits (6) into three sub-rows; when both the subtotal and the "
-              "sub-rows are given, the subtotal must equal their sum."),
+        "applications.other_subtotal",
+        "error",
+        Label(
+            "每列：（六）其他处理 = 1.逾期不补正 + 2.逾期未缴费 + 3.其他",
+            "Per column: other handling = not corrected + fee unpaid + other",
+        ),
+        Label(
+            "2021 版格式把（六）其他处理拆成三个子项；小计与子项都填写时，小计须等于子项之和。",
+            "Format 2021 splits (6) into three sub-rows; when both the subtotal and the "
+            "sub-rows are given, the subtotal must equal their sum.",
+        ),
         checks.check_other_subtotal,
         applies=_has_other_subtotal,
     ),
     Rule(
-        "reviews.total", "error",
-        Label("每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-              "Per group: total = upheld + corrected + other + pending"),
-        Label("行政复议、未经复议直接起诉、复议后起诉各组的总计等于四项之和。",
-              "The total of administrative review, and of litigation with or without prior "
-              "review, is the sum of its four outcomes."),
+        "reviews.total",
+        "error",
+        Label(
+            "每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+            "Per group: total = upheld + corrected + other + pending",
+        ),
+        Label(
+            "行政复议、未经复议直接起诉、复议后起诉各组的总计等于四项之和。",
+            "The total of administrative review, and of litigation with or without prior "
+            "review, is the sum of its four outcomes.",
+        ),
         checks.check_review_totals,
     ),
     Rule(
-        "narrative.channels_sum", "error",
-        Label("各渠道主动公开条数之和 = 主动公开总条数",
-              "Sum of the per-channel counts = total published proactively"),
-        Label("总体情况中按渠道列出的主动公开条数，加起来应等于所述总数。",
-              "The per-channel proactive-disclosure counts given in part I add up to the "
-              "stated total."),
+        "narrative.channels_sum",
+        "error",
+        Label(
+            "各渠道主动公开条数之和 = 主动公开总条数",
+            "Sum of the per-channel counts = total published proactively",
+        ),
+        Label(
+            "总体情况中按渠道列出的主动公开条数，加起来应等于所述总数。",
+            "The per-channel proactive-disclosure counts given in part I add up to the "
+            "stated total.",
+        ),
         checks.check_channels_sum,
     ),
     Rule(
-        "cells.not_reported", "warning",
+        "cells.not_reported",
+        "warning",
         Label("单元格为空（null）而非 0", "A cell is blank (null) rather than 0"),
-        Label("空白不等于零：求和时按 0 计算；空白的总计由服务按各项之和计算。",
-              "A blank is not a zero: sums count it as 0, and a blank total is computed from "
-              "its parts."),
+        Label(
+            "空白不等于零：求和时按 0 计算；空白的总计由服务按各项之和计算。",
+            "A blank is not a zero: sums count it as 0, and a blank total is computed from "
+            "its parts.",
+        ),
         checks.check_not_reported,
     ),
     Rule(
-        "applications.carry_over_continuity", "warning",
-        Label("每列：本年 二、上年结转 = 同一机关上年报告的 四、结转下年度继续办理",
-              "Per column: carried over = the same agency's carried forward of the year before"),
-        Label("跨 2019 版到 2021 版的格式变更同样适用。",
-              "Holds across the change from format 2019 to 2021."),
+        "applications.carry_over_continuity",
+        "warning",
+        Label(
+            "每列：本年 二、上年结转 = 同一机关上年报告的 四、结转下年度继续办理",
+            "Per column: carried over = the same agency's carried forward of the year before",
+        ),
+        Label(
+            "跨 2019 版到 2021 版的格式变更同样适用。",
+            "Holds across the change from format 2019 to 2021.",
+        ),
         checks.check_carry_over,
     ),
     Rule(
-        "proactive.in_force_continuity", "warning",
-        Label("规章、行政规范性文件：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
-              "Rules and normative documents: in force = last year's in force + issued "
-              "− repealed"),
-        Label("制发件数含修订、或机构改革后，可能合理地不相等。",
-              "May legitimately break when issued documents include amendments, or after a "
-              "reorganisation."),
+        "proactive.in_force_continuity",
+        "warning",
+        Label(
+            "规章、行政规范性文件：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
+            "Rules and normative documents: in force = last year's in force + issued − repealed",
+        ),
+        Label(
+            "制发件数含修订、或机构改革后，可能合理地不相等。",
+            "May legitimately break when issued documents include amendments, or after a "
+            "reorganisation.",
+        ),
         checks.check_in_force,
         applies=_has_in_force,
     ),
     Rule(
-        "report.unchanged_from_previous", "warning",
-        Label("所有统计数字与同一机关上年报告相同",
-              "Every figure equals the same agency's report of the year before"),
-        Label("表格数字整体沿用上年报告，多半是复制而非新的统计。",
-              "A table identical to last year's is more likely copied than counted."),
+        "report.unchanged_from_previous",
+        "warning",
+        Label(
+            "所有统计数字与同一机关上年报告相同",
+            "Every figure equals the same agency's report of the year before",
+        ),
+        Label(
+            "表格数字整体沿用上年报告，多半是复制而非新的统计。",
+            "A table identical to last year's is more likely copied than counted.",
+        ),
         checks.check_unchanged,
     ),
 )
@@ -170,17 +222,22 @@ class Finding(BaseModel):
     rule: str = Field(description="规则代码 / Rule code", examples=["applications.balance"])
     severity: Severity = Field(
         description="严重程度：error 错误（勾稽关系不成立），warning 提示 / "
-        "error (an identity fails) or warning (plausibility)")
+        "error (an identity fails) or warning (plausibility)"
+    )
     message: str = Field(
         description="说明，含实际算式 / Explanation with the actual arithmetic",
-        examples=["自然人：本年新收(21)+上年结转(0) ≠ 办理结果总计(20)+结转下年度(0)，相差 1"])
+        examples=["自然人：本年新收(21)+上年结转(0) ≠ 办理结果总计(20)+结转下年度(0)，相差 1"],
+    )
     cells: list[str] = Field(
         description="涉及的单元格（JSON Pointer）/ Cells involved, as JSON Pointers into the body",
-        examples=[["/applications/new_received/natural_person"]])
+        examples=[["/applications/new_received/natural_person"]],
+    )
     expected: int | str | None = Field(
-        default=None, description="按规则应有的值 / The value the rule expects", examples=[21])
+        default=None, description="按规则应有的值 / The value the rule expects", examples=[21]
+    )
     actual: int | str | None = Field(
-        default=None, description="报告中的值 / The value the report has", examples=[20])
+        default=None, description="报告中的值 / The value the report has", examples=[20]
+    )
 
 
 @dataclass(frozen=True)
@@ -202,8 +259,9 @@ class Evaluation:
         return not self.errors
 
 
-def evaluate(report: ReportBody, *, year: int, previous: ReportBody | None = None,
-             lang: str = "zh") -> Evaluation:
+def evaluate(
+    report: ReportBody, *, year: int, previous: ReportBody | None = None, lang: str = "zh"
+) -> Evaluation:
     """Check ``report`` (for ``year``) against every rule of its format; no I/O.
 
     ``previous`` is the same agency's report for the year before, in either format; the
@@ -213,27 +271,36 @@ def evaluate(report: ReportBody, *, year: int, previous: ReportBody | None = Non
     cells = complete(fmt, to_cells(report))
     last = complete(FORMATS[previous.format], to_cells(previous)) if previous else None
     context = Context(report, year, cells, last)
-    ordered = _in_format_order(fmt, [
-        (rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)
-    ])
+    ordered = _in_format_order(
+        fmt, [(rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)]
+    )
     chosen = language(lang)
     findings = [
-        Finding(rule=rule.code, severity=rule.severity,
-                message=render(issue.template, chosen, issue.params), cells=list(issue.cells),
-                expected=_plain(issue.expected), actual=_plain(issue.actual))
+        Finding(
+            rule=rule.code,
+            severity=rule.severity,
+            message=render(issue.template, chosen, issue.params),
+            cells=list(issue.cells),
+            expected=_plain(issue.expected),
+            actual=_plain(issue.actual),
+        )
         for rule, issue in ordered
     ]
     return Evaluation(findings, dict(cells.values), cells.computed)
 
 
-def _in_format_order(fmt: ReportFormat,
-                     found: list[tuple[Rule, Issue]]) -> list[tuple[Rule, Issue]]:
+def _in_format_order(
+    fmt: ReportFormat, found: list[tuple[Rule, Issue]]
+) -> list[tuple[Rule, Issue]]:
     # By the first cell a finding points at, as the tables print them; /format first and
     # pointers outside the tables (channels) last. Ties keep catalogue order.
     positions = {cell.pointer: index for index, cell in enumerate(fmt.cells())}
-    sections = {f"/{section.key}": positions[f"/{section.key}/{section.rows[0].key}/"
-                                             f"{section.rows[0].columns[0].key}"]
-                for section in fmt.sections}
+    sections = {
+        f"/{section.key}": positions[
+            f"/{section.key}/{section.rows[0].key}/{section.rows[0].columns[0].key}"
+        ]
+        for section in fmt.sections
+    }
     end = len(positions)
 
     def position(pointer: str) -> int:
@@ -257,8 +324,9 @@ class RulePublic(BaseModel):
 
     code: str = Field(description="规则代码 / Stable rule code", examples=["reviews.total"])
     severity: Severity = Field(description="严重程度 / error or warning")
-    formats: list[str] = Field(description="适用的报告格式 / Formats the rule applies to",
-                               examples=[["2019", "2021"]])
+    formats: list[str] = Field(
+        description="适用的报告格式 / Formats the rule applies to", examples=[["2019", "2021"]]
+    )
     formula_zh: str = Field(description="公式（中文）/ Formula in Chinese")
     formula_en: str = Field(description="公式（英文）/ Formula in English")
     description_zh: str = Field(description="说明（中文）/ Description in Chinese")
@@ -269,10 +337,16 @@ class RulePublic(BaseModel):
 def rule_catalogue(format_id: str | None = None) -> list[RulePublic]:
     """The rules that apply to ``format_id``, or every rule."""
     return [
-        RulePublic(code=rule.code, severity=rule.severity, formats=list(rule.formats),
-                   formula_zh=rule.formula.zh, formula_en=rule.formula.en,
-                   description_zh=rule.description.zh, description_en=rule.description.en,
-                   version=rule.version)
+        RulePublic(
+            code=rule.code,
+            severity=rule.severity,
+            formats=list(rule.formats),
+            formula_zh=rule.formula.zh,
+            formula_en=rule.formula.en,
+            description_zh=rule.description.zh,
+            description_en=rule.description.en,
+            version=rule.version,
+        )
         for rule in RULES
         if format_id is None or format_id in rule.formats
     ]

@@ -47,18 +47,23 @@ class Narrative(_Strict):
     """The free-text parts of the report."""
 
     overview: Annotated[str, StringConstraints(max_length=NARRATIVE_MAX_LENGTH)] | None = Field(
-        default=None, description="一、总体情况 / Part I, general situation")
-    problems_and_improvements: Annotated[
-        str, StringConstraints(max_length=NARRATIVE_MAX_LENGTH)] | None = Field(
+        default=None, description="一、总体情况 / Part I, general situation"
+    )
+    problems_and_improvements: (
+        Annotated[str, StringConstraints(max_length=NARRATIVE_MAX_LENGTH)] | None
+    ) = Field(
         default=None,
-        description="五、存在的主要问题及改进情况 / Part V, main problems and improvements")
+        description="五、存在的主要问题及改进情况 / Part V, main problems and improvements",
+    )
     other_matters: Annotated[str, StringConstraints(max_length=NARRATIVE_MAX_LENGTH)] | None = (
-        Field(default=None, description="六、其他需要报告的事项 / Part VI, other matters"))
+        Field(default=None, description="六、其他需要报告的事项 / Part VI, other matters")
+    )
 
 
 class ChannelItem(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
-        description="公开渠道名称 / Channel name", examples=["政府网站"])
+        description="公开渠道名称 / Channel name", examples=["政府网站"]
+    )
     count: Count = Field(description="该渠道主动公开政府信息条数 / Items published on this channel")
 
 
@@ -66,21 +71,27 @@ class Channels(_Strict):
     """Proactive-disclosure counts per channel, as part 一 states them."""
 
     total: Count | None = Field(
-        default=None, description="主动公开政府信息总条数 / Total items published proactively")
+        default=None, description="主动公开政府信息总条数 / Total items published proactively"
+    )
     items: list[ChannelItem] = Field(
-        default_factory=list, max_length=CHANNELS_MAX_ITEMS,
-        description="各渠道公开条数 / Items published per channel")
+        default_factory=list,
+        max_length=CHANNELS_MAX_ITEMS,
+        description="各渠道公开条数 / Items published per channel",
+    )
 
 
 class Contact(_Strict):
     """Whom to ask about the report, as its preamble states."""
 
     address: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        default=None, description="联系地址 / Postal address")
+        default=None, description="联系地址 / Postal address"
+    )
     phone: Annotated[str, StringConstraints(max_length=50)] | None = Field(
-        default=None, description="联系电话 / Telephone")
+        default=None, description="联系电话 / Telephone"
+    )
     email: Annotated[str, StringConstraints(max_length=254)] | None = Field(
-        default=None, description="电子邮箱 / E-mail")
+        default=None, description="电子邮箱 / E-mail"
+    )
 
 
 SourceUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
@@ -93,26 +104,32 @@ class ReportBase(_Strict):
     status: ReportStatus = Field(
         default="draft",
         description="状态：draft 草稿，submitted 已报送，published 已公开 / "
-        "Status: draft, submitted or published")
+        "Status: draft, submitted or published",
+    )
     scope: ReportScope = Field(
         default="agency",
         description="范围：agency 本机关，consolidated 本级政府汇总 / "
-        "Scope: the agency alone, or a government's consolidated report")
+        "Scope: the agency alone, or a government's consolidated report",
+    )
     # Placeholders fixing the field order; each format's model overrides them.
     proactive: BaseModel = Field(default_factory=BaseModel)
     applications: BaseModel = Field(default_factory=BaseModel)
     reviews: BaseModel = Field(default_factory=BaseModel)
     narrative: Narrative | None = Field(default=None, description="叙述部分 / Narrative parts")
     channels: Channels | None = Field(
-        default=None, description="主动公开渠道统计 / Proactive disclosure per channel")
+        default=None, description="主动公开渠道统计 / Proactive disclosure per channel"
+    )
     fees_collected_yuan: Amount | None = Field(
         default=None,
-        description="本年收取的信息处理费（元）/ Information processing fees collected (yuan)")
+        description="本年收取的信息处理费（元）/ Information processing fees collected (yuan)",
+    )
     contact: Contact | None = Field(default=None, description="联系方式 / Contact")
     published_on: date | None = Field(
-        default=None, description="报告公开日期 / Date the report was published")
+        default=None, description="报告公开日期 / Date the report was published"
+    )
     source_url: SourceUrl | None = Field(
-        default=None, description="报告原文地址 / Where the published report is online")
+        default=None, description="报告原文地址 / Where the published report is online"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,7 +141,8 @@ def _cell_description(row: RowSpec | None, column: ColumnSpec) -> str:
     is_amount = column.kind is ValueKind.AMOUNT
     zh = column.label.zh + ("（万元）" if is_amount and "万元" not in column.label.zh else "")
     en = column.label.en + (
-        " (10,000 yuan)" if is_amount and "10,000 yuan" not in column.label.en else "")
+        " (10,000 yuan)" if is_amount and "10,000 yuan" not in column.label.en else ""
+    )
     if row is None:
         return f"{zh} / {en}"
     path = row.path_label
@@ -139,8 +157,7 @@ def _row_model(name: str, row: RowSpec, *, shared: bool) -> type[BaseModel]:
         )
         for column in row.columns
     }
-    return _create_model(name, __config__=ConfigDict(extra="forbid"), __module__=__name__,
-                         **fields)
+    return _create_model(name, __config__=ConfigDict(extra="forbid"), __module__=__name__, **fields)
 
 
 def _section_model(fmt: ReportFormat, section: SectionSpec) -> type[BaseModel]:
@@ -153,12 +170,17 @@ def _section_model(fmt: ReportFormat, section: SectionSpec) -> type[BaseModel]:
     for row in section.rows:
         model = shared_model or _row_model(f"{prefix}{_camel(row.key)}", row, shared=False)
         path = row.path_label
-        fields[row.key] = (model, Field(default_factory=model,
-                                        description=f"{path.zh} / {path.en}"))
-    return _create_model(prefix, __config__=ConfigDict(extra="forbid"), __module__=__name__,
-                         __doc__=f"{section.label.zh}（{fmt.id} 版格式）/ "
-                                 f"{section.label.en} (format {fmt.id})",
-                         **fields)
+        fields[row.key] = (
+            model,
+            Field(default_factory=model, description=f"{path.zh} / {path.en}"),
+        )
+    return _create_model(
+        prefix,
+        __config__=ConfigDict(extra="forbid"),
+        __module__=__name__,
+        __doc__=f"{section.label.zh}（{fmt.id} 版格式）/ {section.label.en} (format {fmt.id})",
+        **fields,
+    )
 
 
 def _camel(key: str) -> str:
@@ -169,8 +191,10 @@ def _report_model(fmt: ReportFormat) -> type[ReportBase]:
     sections: dict[str, Any] = {}
     for section in fmt.sections:
         model = _section_model(fmt, section)
-        sections[section.key] = (model, Field(
-            default_factory=model, description=f"{section.label.zh} / {section.label.en}"))
+        sections[section.key] = (
+            model,
+            Field(default_factory=model, description=f"{section.label.zh} / {section.label.en}"),
+        )
     example = example_body(fmt.id)
     tag: Any = Literal[fmt.id]  # a run-time Literal: the union's discriminator value
     return _create_model(
@@ -238,8 +262,9 @@ def to_cells(report: ReportBody) -> dict[CellKey, CellValue]:
     return cells
 
 
-def from_cells(format_id: str, cells: Mapping[CellKey, CellValue],
-               **non_cell_fields: Any) -> ReportBody:
+def from_cells(
+    format_id: str, cells: Mapping[CellKey, CellValue], **non_cell_fields: Any
+) -> ReportBody:
     """Rebuild a report body from stored cells and its other fields (status, narrative…)."""
     body: dict[str, Any] = {"format": format_id, **non_cell_fields}
     for (section, row, column), value in cells.items():

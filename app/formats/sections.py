@@ -32,31 +32,39 @@ class Text(BaseModel):
 
 class ColumnDefinition(BaseModel):
     key: str = Field(description="列代码 / Column key", examples=["natural_person"])
-    label_zh: str = Field(description="列名（官方中文）/ Official Chinese label",
-                          examples=["自然人"])
+    label_zh: str = Field(
+        description="列名（官方中文）/ Official Chinese label", examples=["自然人"]
+    )
     label_en: str = Field(description="列名（英文）/ English label", examples=["Natural person"])
     kind: ValueKind = Field(
         description="取值类型：count 非负整数，change 带符号整数，amount 万元金额（字符串）/ "
-        "count: integer ≥ 0; change: signed integer; amount: decimal in 10,000 yuan, as a string")
+        "count: integer ≥ 0; change: signed integer; amount: decimal in 10,000 yuan, as a string"
+    )
     is_total: bool = Field(description="是否为总计列 / Whether this is a total column")
     group: Text | None = Field(
-        default=None, description="跨列表头（如 法人或其他组织）/ Header spanning several columns")
+        default=None, description="跨列表头（如 法人或其他组织）/ Header spanning several columns"
+    )
 
 
 class _RowHeading(BaseModel):
     key: str = Field(description="行代码 / Row key", examples=["withheld_state_secret"])
-    label_zh: str = Field(description="行名（官方中文）/ Official Chinese label",
-                          examples=["1.属于国家秘密"])
+    label_zh: str = Field(
+        description="行名（官方中文）/ Official Chinese label", examples=["1.属于国家秘密"]
+    )
     label_en: str = Field(description="行名（英文）/ English label", examples=["State secret"])
     caption: Text | None = Field(
-        default=None, description="条例条款（主动公开各行）/ Article of the regulations",
-        examples=[{"zh": "第二十条第（一）项", "en": "Article 20(1)"}])
+        default=None,
+        description="条例条款（主动公开各行）/ Article of the regulations",
+        examples=[{"zh": "第二十条第（一）项", "en": "Article 20(1)"}],
+    )
     groups: list[Text] = Field(
         default_factory=list,
         description="所属分组标题，由外到内；分组本身没有单元格 / Enclosing group labels, "
-        "outermost first; groups have no cells of their own")
-    role: str = Field(description="行在勾稽关系中的作用 / The row's part in the identities",
-                      examples=["result"])
+        "outermost first; groups have no cells of their own",
+    )
+    role: str = Field(
+        description="行在勾稽关系中的作用 / The row's part in the identities", examples=["result"]
+    )
 
 
 class RowDefinition(_RowHeading):
@@ -74,11 +82,13 @@ class FormatSummary(BaseModel):
     id: str = Field(description="格式代码 / Format id", examples=["2021"])
     document_zh: str = Field(description="格式文件 / The State Council document defining it")
     document_en: str = Field(description="格式文件（英文）/ The document, in English")
-    first_year: int = Field(description="适用的第一个报告年度 / First report year it is used for",
-                            examples=[2021])
+    first_year: int = Field(
+        description="适用的第一个报告年度 / First report year it is used for", examples=[2021]
+    )
     last_year: int | None = Field(
         description="适用的最后一个报告年度，null 表示现行 / Last report year; null while in force",
-        examples=[None])
+        examples=[None],
+    )
 
 
 class FormatDefinition(FormatSummary):
@@ -88,9 +98,12 @@ class FormatDefinition(FormatSummary):
 class CellView(ColumnDefinition):
     value: int | str | None = Field(
         description="数值；金额为字符串；null 表示未填报 / The value (amounts as strings); "
-        "null when not reported", examples=[3])
+        "null when not reported",
+        examples=[3],
+    )
     computed: bool = Field(
-        default=False, description="由服务按各项之和计算 / Computed by the service from its parts")
+        default=False, description="由服务按各项之和计算 / Computed by the service from its parts"
+    )
 
 
 class RowView(_RowHeading):
@@ -106,26 +119,46 @@ class SectionView(BaseModel):
 
 
 def format_summary(fmt: ReportFormat) -> FormatSummary:
-    return FormatSummary(id=fmt.id, document_zh=fmt.document.zh, document_en=fmt.document.en,
-                         first_year=fmt.first_year, last_year=fmt.last_year)
+    return FormatSummary(
+        id=fmt.id,
+        document_zh=fmt.document.zh,
+        document_en=fmt.document.en,
+        first_year=fmt.first_year,
+        last_year=fmt.last_year,
+    )
 
 
 def format_definition(fmt: ReportFormat) -> FormatDefinition:
-    return FormatDefinition.model_validate({
-        **format_summary(fmt).model_dump(),
-        "sections": [
-            SectionDefinition(
-                key=section.key, label_zh=section.label.zh, label_en=section.label.en,
-                rows=[RowDefinition.model_validate(
-                    {**_heading(row), "columns": [_column(column) for column in row.columns]})
-                      for row in section.rows])
-            for section in fmt.sections
-        ],
-    })
+    return FormatDefinition.model_validate(
+        {
+            **format_summary(fmt).model_dump(),
+            "sections": [
+                SectionDefinition(
+                    key=section.key,
+                    label_zh=section.label.zh,
+                    label_en=section.label.en,
+                    rows=[
+                        RowDefinition.model_validate(
+                            {
+                                **_heading(row),
+                                "columns": [_column(column) for column in row.columns],
+                            }
+                        )
+                        for row in section.rows
+                    ],
+                )
+                for section in fmt.sections
+            ],
+        }
+    )
 
 
-def render_section(fmt: ReportFormat, section: str, cells: Mapping[CellKey, CellValue],
-                   computed: frozenset[CellKey] = frozenset()) -> SectionView:
+def render_section(
+    fmt: ReportFormat,
+    section: str,
+    cells: Mapping[CellKey, CellValue],
+    computed: frozenset[CellKey] = frozenset(),
+) -> SectionView:
     """One table of a report as a portal shows it; cells missing from ``cells`` show null.
 
     Pass ``Evaluation.cells`` and ``Evaluation.computed`` to show computed totals, or
@@ -133,16 +166,26 @@ def render_section(fmt: ReportFormat, section: str, cells: Mapping[CellKey, Cell
     """
     spec = _section(fmt, section)
     return SectionView(
-        format=fmt.id, key=spec.key, label_zh=spec.label.zh, label_en=spec.label.en,
+        format=fmt.id,
+        key=spec.key,
+        label_zh=spec.label.zh,
+        label_en=spec.label.en,
         rows=[
-            RowView.model_validate({**_heading(row), "columns": [
-                CellView.model_validate({
-                    **_column(column).model_dump(),
-                    "value": _json_value(cells.get((spec.key, row.key, column.key))),
-                    "computed": (spec.key, row.key, column.key) in computed,
-                })
-                for column in row.columns
-            ]})
+            RowView.model_validate(
+                {
+                    **_heading(row),
+                    "columns": [
+                        CellView.model_validate(
+                            {
+                                **_column(column).model_dump(),
+                                "value": _json_value(cells.get((spec.key, row.key, column.key))),
+                                "computed": (spec.key, row.key, column.key) in computed,
+                            }
+                        )
+                        for column in row.columns
+                    ],
+                }
+            )
             for row in spec.rows
         ],
     )
@@ -158,16 +201,24 @@ def _section(fmt: ReportFormat, key: str) -> SectionSpec:
 
 def _heading(row: RowSpec) -> dict[str, Any]:
     return {
-        "key": row.key, "label_zh": row.label.zh, "label_en": row.label.en,
+        "key": row.key,
+        "label_zh": row.label.zh,
+        "label_en": row.label.en,
         "caption": Text.of(row.caption) if row.caption else None,
-        "groups": [Text.of(group) for group in row.groups], "role": row.role.value,
+        "groups": [Text.of(group) for group in row.groups],
+        "role": row.role.value,
     }
 
 
 def _column(column: ColumnSpec) -> ColumnDefinition:
-    return ColumnDefinition(key=column.key, label_zh=column.label.zh, label_en=column.label.en,
-                            kind=column.kind, is_total=column.is_total,
-                            group=Text.of(column.group) if column.group else None)
+    return ColumnDefinition(
+        key=column.key,
+        label_zh=column.label.zh,
+        label_en=column.label.en,
+        kind=column.kind,
+        is_total=column.is_total,
+        group=Text.of(column.group) if column.group else None,
+    )
 
 
 def _json_value(value: CellValue) -> int | str | None:

@@ -37,11 +37,13 @@ def _numbers_only(value: Any) -> Any:
     if isinstance(value, str):
         if not _AMOUNT_STRING.fullmatch(value):
             raise PydanticCustomError(
-                "decimal_format", 'must be a decimal like "7730.28" (at most 6 decimal places)')
+                "decimal_format", 'must be a decimal like "7730.28" (at most 6 decimal places)'
+            )
         return value
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise PydanticCustomError(
-            "decimal_type", "must be a decimal number (a JSON number or a numeric string)")
+            "decimal_type", "must be a decimal number (a JSON number or a numeric string)"
+        )
     return value
 
 
@@ -66,10 +68,15 @@ Amount = Annotated[
     BeforeValidator(_numbers_only),
     AfterValidator(_plain_notation),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema({"anyOf": [
-        {"type": "number", "minimum": 0, "exclusiveMaximum": AMOUNT_LIMIT},
-        {"type": "string", "pattern": AMOUNT_STRING_PATTERN},
-    ]}, mode="validation"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "exclusiveMaximum": AMOUNT_LIMIT},
+                {"type": "string", "pattern": AMOUNT_STRING_PATTERN},
+            ]
+        },
+        mode="validation",
+    ),
     WithJsonSchema({"type": "string", "pattern": AMOUNT_STRING_PATTERN}, mode="serialization"),
 ]
 """A decimal ≥ 0 with at most six decimal places, below 10¹²; a string in JSON output."""

@@ -62,8 +62,11 @@ def without_totals(body: dict[str, Any]) -> dict[str, Any]:
 
     The 2021 （六） subtotal stays: a report printing it as one row gives it as data.
     """
-    edits = {cell.pointer: OMIT for cell in FORMATS[body["format"]].total_cells()
-             if cell.role is CellRole.TOTAL and _has(body, cell.pointer)}
+    edits = {
+        cell.pointer: OMIT
+        for cell in FORMATS[body["format"]].total_cells()
+        if cell.role is CellRole.TOTAL and _has(body, cell.pointer)
+    }
     return edited(body, edits)
 
 
@@ -76,8 +79,13 @@ def _has(body: dict[str, Any], pointer: str) -> bool:
     return True
 
 
-def run(body: dict[str, Any], year: int, previous: dict[str, Any] | None = None,
-        previous_year: int | None = None, lang: str = "zh") -> Evaluation:
+def run(
+    body: dict[str, Any],
+    year: int,
+    previous: dict[str, Any] | None = None,
+    previous_year: int | None = None,
+    lang: str = "zh",
+) -> Evaluation:
     report = parse_report(body, year=year)
     last = parse_report(previous, year=previous_year or year - 1) if previous else None
     return evaluate(report, year=year, previous=last, lang=lang)

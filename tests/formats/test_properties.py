@@ -34,9 +34,13 @@ def balanced_reports(draw: st.DrawFn, format_id: str, totals: TotalsMode) -> dic
     (without them a review figure has no identity to break).
     """
     fmt = FORMATS[format_id]
-    body: dict[str, Any] = {"format": format_id, "proactive": {
-        row.key: {column.key: draw(_value(column.kind)) for column in row.columns}
-        for row in fmt.section("proactive").rows}}
+    body: dict[str, Any] = {
+        "format": format_id,
+        "proactive": {
+            row.key: {column.key: draw(_value(column.kind)) for column in row.columns}
+            for row in fmt.section("proactive").rows
+        },
+    }
 
     section = fmt.section("applications")
     has_parts = bool(section.rows_with_role(RowRole.RESULT_PART))
@@ -56,9 +60,10 @@ def balanced_reports(draw: st.DrawFn, format_id: str, totals: TotalsMode) -> dic
         body["reviews"][row.key] = {**outcomes, "total": sum(outcomes.values())}
 
     counts = draw(st.lists(COUNTS, max_size=4))
-    body["channels"] = {"total": sum(counts),
-                        "items": [{"name": f"渠道{index}", "count": count}
-                                  for index, count in enumerate(counts)]}
+    body["channels"] = {
+        "total": sum(counts),
+        "items": [{"name": f"渠道{index}", "count": count} for index, count in enumerate(counts)],
+    }
 
     edits: dict[str, Any] = {}
     for cell in fmt.total_cells():
@@ -66,24 +71,32 @@ def balanced_reports(draw: st.DrawFn, format_id: str, totals: TotalsMode) -> dic
             continue
         if totals == "checkable" and cell.section == "reviews":
             continue
-        choice = draw(st.sampled_from(["given", "omitted", "null"] if totals == "any"
-                                      else ["given", "omitted"]))
+        choice = draw(
+            st.sampled_from(
+                ["given", "omitted", "null"] if totals == "any" else ["given", "omitted"]
+            )
+        )
         if choice != "given":
             edits[cell.pointer] = OMIT if choice == "omitted" else None
     return edited(body, edits)
 
 
-def _balanced_column(draw: st.DrawFn, rows: Any, column: ColumnSpec, style: str,
-                     matrix: dict[str, dict[str, int]]) -> None:
+def _balanced_column(
+    draw: st.DrawFn, rows: Any, column: ColumnSpec, style: str, matrix: dict[str, dict[str, int]]
+) -> None:
     results = {row.key: draw(COUNTS) for row in rows if row.role is RowRole.RESULT}
     parts = {row.key: draw(COUNTS) for row in rows if row.role is RowRole.RESULT_PART}
     subtotal = sum(parts.values())
     results_total = sum(results.values()) + subtotal
     carried_forward = draw(COUNTS)
     carried_over = draw(st.integers(0, results_total + carried_forward))
-    values = {**results, "results_total": results_total, "carried_forward": carried_forward,
-              "carried_over": carried_over,
-              "new_received": results_total + carried_forward - carried_over}
+    values = {
+        **results,
+        "results_total": results_total,
+        "carried_forward": carried_forward,
+        "carried_over": carried_over,
+        "new_received": results_total + carried_forward - carried_over,
+    }
     if style in ("parts", "both"):
         values.update(parts)
     if style in ("subtotal", "both"):
@@ -98,15 +111,20 @@ def _present(body: dict[str, Any], key: tuple[str, str, str]) -> bool:
 
 
 def _identity_cells(body: dict[str, Any], section: str) -> list[str]:
-    return [f"/{section}/{row}/{column}" for row, values in body[section].items()
-            for column in values if values[column] is not None]
+    return [
+        f"/{section}/{row}/{column}"
+        for row, values in body[section].items()
+        for column in values
+        if values[column] is not None
+    ]
 
 
 @pytest.mark.parametrize("format_id", ["2019", "2021"])
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
-def test_reports_satisfying_the_identities_have_no_error(format_id: str,
-                                                         data: st.DataObject) -> None:
+def test_reports_satisfying_the_identities_have_no_error(
+    format_id: str, data: st.DataObject
+) -> None:
     body = data.draw(balanced_reports(format_id, "any"))
     year = FORMATS[format_id].first_year
 
@@ -118,8 +136,9 @@ def test_reports_satisfying_the_identities_have_no_error(format_id: str,
 @pytest.mark.parametrize("format_id", ["2019", "2021"])
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
-def test_any_one_changed_figure_is_caught_by_an_error_rule(format_id: str,
-                                                           data: st.DataObject) -> None:
+def test_any_one_changed_figure_is_caught_by_an_error_rule(
+    format_id: str, data: st.DataObject
+) -> None:
     body = data.draw(balanced_reports(format_id, "checkable"))
     # The section first, so the 15 review cells are not drowned by the ~170 application cells.
     section = data.draw(st.sampled_from(["applications", "reviews"]))
@@ -133,4 +152,3 @@ def test_any_one_changed_figure_is_caught_by_an_error_rule(format_id: str,
     evaluation = evaluate(parse_report(edited(body, {pointer: changed}), year=year), year=year)
 
     assert evaluation.errors, pointer
-

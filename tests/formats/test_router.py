@@ -23,7 +23,9 @@ def test_lists_the_formats_with_their_years(client: TestClient) -> None:
 
     assert response.status_code == 200
     assert [(item["id"], item["first_year"], item["last_year"]) for item in response.json()] == [
-        ("2019", 2019, 2020), ("2021", 2021, None)]
+        ("2019", 2019, 2020),
+        ("2021", 2021, None),
+    ]
     assert "国办公开办函〔2019〕60号" in response.json()[0]["document_zh"]
 
 
@@ -31,10 +33,16 @@ def test_one_format_in_full(client: TestClient) -> None:
     body = client.get("/api/v1/formats/2021").json()
 
     assert [section["key"] for section in body["sections"]] == [
-        "proactive", "applications", "reviews"]
+        "proactive",
+        "applications",
+        "reviews",
+    ]
     fees = body["sections"][0]["rows"][-1]
     assert (fees["key"], fees["label_zh"], fees["columns"][0]["kind"]) == (
-        "fees", "行政事业性收费", "amount")
+        "fees",
+        "行政事业性收费",
+        "amount",
+    )
     assert len(body["sections"][1]["rows"]) == 26
 
 
@@ -45,8 +53,7 @@ def test_unknown_format_is_404(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
-@pytest.mark.parametrize(("query", "count"), [("", 11), ("?format=2019", 9),
-                                              ("?format=2021", 11)])
+@pytest.mark.parametrize(("query", "count"), [("", 11), ("?format=2019", 9), ("?format=2021", 11)])
 def test_rule_catalogue(client: TestClient, query: str, count: int) -> None:
     rules = client.get("/api/v1/rules" + query).json()
 

@@ -15,17 +15,19 @@ from .factories import OMIT, edited, hongze, run, seed
 def test_applications_section_of_hongze_2024() -> None:
     evaluation = run(hongze(2024), 2024)
 
-    view = render_section(FORMATS["2021"], "applications", evaluation.cells,
-                          evaluation.computed).model_dump()
+    view = render_section(
+        FORMATS["2021"], "applications", evaluation.cells, evaluation.computed
+    ).model_dump()
 
     assert view["label_zh"] == "三、收到和处理政府信息公开申请情况"
-    assert [row["key"] for row in view["rows"]][:3] == ["new_received", "carried_over",
-                                                        "granted"]
+    assert [row["key"] for row in view["rows"]][:3] == ["new_received", "carried_over", "granted"]
     granted = view["rows"][2]
     assert granted["label_zh"] == "（一）予以公开"
     assert [group["zh"] for group in granted["groups"]] == ["三、本年度办理结果"]
-    assert [(cell["key"], cell["label_zh"], cell["value"]) for cell in granted["columns"]][::6] \
-        == [("natural_person", "自然人", 50), ("total", "总计", 50)]
+    assert [(cell["key"], cell["label_zh"], cell["value"]) for cell in granted["columns"]][::6] == [
+        ("natural_person", "自然人", 50),
+        ("total", "总计", 50),
+    ]
 
 
 def test_group_labels_ride_on_their_rows() -> None:
@@ -33,7 +35,9 @@ def test_group_labels_ride_on_their_rows() -> None:
     rows = {row.key: row for row in view.rows}
 
     assert [group.zh for group in rows["unavailable_not_held"].groups] == [
-        "三、本年度办理结果", "（四）无法提供"]
+        "三、本年度办理结果",
+        "（四）无法提供",
+    ]
     assert rows["new_received"].groups == []
 
 
@@ -44,8 +48,10 @@ def test_proactive_section_shows_captions_and_amounts_as_strings() -> None:
     fees = view.rows[-1]
 
     assert fees.caption is not None and fees.caption.zh == "第二十条第（八）项"
-    assert (fees.columns[0].label_zh, fees.columns[0].value) == ("本年收费金额（单位：万元）",
-                                                                 "7730.28")
+    assert (fees.columns[0].label_zh, fees.columns[0].value) == (
+        "本年收费金额（单位：万元）",
+        "7730.28",
+    )
 
 
 def test_computed_totals_are_marked_and_blanks_are_null() -> None:
@@ -67,6 +73,10 @@ def test_unknown_section_is_not_found() -> None:
 def test_format_definition_lists_every_cell_in_order() -> None:
     for fmt in FORMATS.values():
         definition = format_definition(fmt)
-        keys = [(section.key, row.key, column.key) for section in definition.sections
-                for row in section.rows for column in row.columns]
+        keys = [
+            (section.key, row.key, column.key)
+            for section in definition.sections
+            for row in section.rows
+            for column in row.columns
+        ]
         assert keys == [cell.key for cell in fmt.cells()]
