@@ -29,8 +29,11 @@ from app.auth import (
     CallerDep,
 )
 from app.errors import install_error_handlers
+from app.formats.schema import parse_report
+from app.reports import service as reports
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import issue_key, make_agency
+from tests.reports.helpers import hongze, seed_report
 
 CALLERS = ("anonymous", "malformed", "revoked", "own", "parent", "child", "sibling", "admin")
 
@@ -51,6 +54,9 @@ class Case:
 ADMIN_ONLY = (401, 401, 401, 403, 403, 403, 403)
 ANYONE_WITH_A_VALID_TOKEN_OR_NONE = (200, 401, 401, 200, 200, 200, 200, 200)
 
+DRAFT_READ = (404, 401, 401, 200, 200, 404, 404, 200)
+SEED = seed_report()
+
 CASES = [
     Case(
         "POST",
@@ -64,6 +70,45 @@ CASES = [
     Case("POST", "/api/v1/agencies/{own}/keys", {"label": "办公室"}, (*ADMIN_ONLY, 201)),
     Case("GET", "/api/v1/agencies/{own}/keys", None, (*ADMIN_ONLY, 200)),
     Case("DELETE", "/api/v1/agencies/{own}/keys/{own_key_id}", None, (*ADMIN_ONLY, 204)),
+    # Reports: an agency key writes its own agency and those below it, nothing above or beside.
+    Case(
+        "PUT", "/api/v1/agencies/{own}/reports/2020", SEED, (401, 401, 401, 201, 201, 403, 403, 201)
+    ),
+    Case(
+        "PUT",
+        "/api/v1/agencies/{child}/reports/2020",
+        SEED,
+        (401, 401, 401, 201, 201, 201, 403, 201),
+    ),
+    # {own} has a draft for 2021: callers who may not see drafts find no report.
+    *(
+        Case("GET", path, None, DRAFT_READ)
+        for path in (
+            "/api/v1/agencies/{own}/reports/2021",
+            "/api/v1/agencies/{own}/reports/2021/revisions",
+            "/api/v1/agencies/{own}/reports/2021/revisions/1",
+            "/api/v1/agencies/{own}/reports/2021/sections/applications",
+        )
+    ),
+    *(
+        Case("GET", path, None, ANYONE_WITH_A_VALID_TOKEN_OR_NONE)
+        for path in (
+            "/api/v1/agencies/{own}/reports",
+            "/api/v1/summary?year=2021&agency={parent}",
+            "/api/v1/agencies/{own}/trend?from=2020&to=2021",
+            "/api/v1/filing-status?year=2021&agency={parent}",
+            "/api/v1/export.csv?year=2021&agency={parent}",
+            "/api/v1/export/dictionary",
+            "/api/v1/formats",
+            "/api/v1/rules",
+        )
+    ),
+    Case(
+        "POST",
+        "/api/v1/validate",
+        {**SEED, "agency_code": "{own}", "year": 2020},
+        ANYONE_WITH_A_VALID_TOKEN_OR_NONE,
+    ),
 ]
 
 
@@ -82,6 +127,10 @@ def world(session: Session) -> World:
     revoked = issue_key(session, own)
     keys.revoke_key(session, agency=own, key_id=revoked.split("_")[1])
     spare = issue_key(session, own)
+    draft = parse_report(hongze(2024) | {"status": "draft"}, year=2021)
+    reports.put_report(
+        session, agency=own, year=2021, body=draft, writer=reports.Writer("admin"), if_match=None
+    )
     return World(
         values={
             "own": own.code,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import Response as PlainResponse
 from fastapi.responses import StreamingResponse
 
-from app.agencies.models import Agency
 from app.agencies.schemas import AgencyRef
 from app.agencies.service import get_agency_by_code
+from app.auth import AgencyDep, get_caller
 from app.db import SessionDep
 from app.errors import SchemaProblem, SchemaValidationError, problem_responses
 from app.reports.router import not_modified
@@ -29,7 +29,13 @@ from app.summaries.schemas import (
 from app.summaries.scope import Scope
 from app.summaries.versions import data_etag
 
-router = APIRouter(prefix="/api/v1", tags=["summaries"])
+# Anyone may read summaries; a token that is sent must still be valid (401 otherwise).
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["summaries"],
+    dependencies=[Depends(get_caller)],
+    responses=problem_responses(401),
+)
 
 MAX_TREND_SPAN = 50
 YEAR_MIN, YEAR_MAX = 2008, 2100
@@ -61,15 +67,7 @@ def get_scope(
     return Scope(None if agency is None else get_agency_by_code(session, agency))
 
 
-def get_agency(
-    session: SessionDep,
-    code: Annotated[str, Path(max_length=64, description="Agency code.", examples=["320829"])],
-) -> Agency:
-    return get_agency_by_code(session, code)
-
-
 ScopeDep = Annotated[Scope, Depends(get_scope)]
-AgencyDep = Annotated[Agency, Depends(get_agency)]
 
 
 def _cached(if_none_match: str | None, etag: str) -> PlainResponse | None:
