@@ -1,21 +1,9 @@
-"""GET /api/v1/formats, /formats/{id} and /rules."""
+"""GET /api/v1/formats, /formats/{id} and /rules, through the whole application."""
 
 from __future__ import annotations
 
 import pytest
-from fastapi import FastAPI
 from starlette.testclient import TestClient
-
-from app.errors import install_error_handlers
-from app.formats.router import router
-
-
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    app = FastAPI()
-    install_error_handlers(app)
-    app.include_router(router)
-    return TestClient(app)
 
 
 def test_lists_the_formats_with_their_years(client: TestClient) -> None:
