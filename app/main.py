@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from app import metrics
@@ -19,13 +18,13 @@ from app.agencies.router import router as agencies_router
 from app.config import Settings, development_secret, get_settings
 from app.db import create_db_engine
 from app.docs import install_docs
-from app.errors import PROBLEM_JSON, Problem, install_error_handlers
+from app.errors import install_error_handlers
 from app.health.router import router as health_router
 from app.limits import BodySizeLimitMiddleware
 from app.log import RequestIdMiddleware, configure_logging
 from app.migrate import current_revision, head_revision
+from app.openapi import build_openapi
 from app.ratelimit import RateLimitMiddleware
-from app.reports.openapi import request_schemas
 from app.sample_data import load_sample
 
 logger = logging.getLogger("app")
@@ -98,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(metrics.MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 
 
@@ -137,42 +136,3 @@ def _api_routers() -> list[Any]:
     from app.summaries.router import router as summaries_router
 
     return [agencies_router, reports_router, summaries_router, formats_router]
-
-
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    if app.openapi_schema:
-        return app.openapi_schema
-    schema = get_openapi(
-        title=app.title,
-        version=app.version,
-        description=app.description,
-        routes=app.routes,
-        tags=app.openapi_tags,
-    )
-    schema.setdefault("components", {}).setdefault("schemas", {}).update(request_schemas())
-    _errors_as_problem_json(schema)
-    app.openapi_schema = schema
-    return schema
-
-
-def _errors_as_problem_json(schema: dict[str, Any]) -> None:
-    """Declare every 4xx/5xx response as problem+json, FastAPI's own 422 included."""
-    problem_ref = {"$ref": "#/components/schemas/Problem"}
-    for path, path_item in schema.get("paths", {}).items():
-        for operation in path_item.values():
-            if path.startswith("/api/"):
-                # The rate limit (app.ratelimit) stands in front of every API route.
-                operation["responses"].setdefault(
-                    "429", {"description": "Too many requests from this caller; see Retry-After."}
-                )
-            for status, response in operation.get("responses", {}).items():
-                if not status.startswith(("4", "5")):
-                    continue
-                response["content"] = {PROBLEM_JSON: {"schema": problem_ref}}
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
-        components.pop(unused, None)
-    if "Problem" not in components:
-        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(problem.pop("$defs", {}))
-        components["Problem"] = problem

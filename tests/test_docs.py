@@ -35,3 +35,14 @@ def test_openapi_declares_errors_as_problem_json(client: TestClient) -> None:
                         f"{method.upper()} {path} {status}"
                     )
     assert "HTTPValidationError" not in schema["components"]["schemas"]
+
+
+def test_openapi_says_which_operations_take_anonymous_callers(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    bearer_or_none = [{"HTTPBearer": []}, {}]
+    assert paths["/api/v1/agencies/{code}/reports/{year}"]["get"]["security"] == bearer_or_none
+    assert paths["/api/v1/validate"]["post"]["security"] == bearer_or_none
+    assert paths["/api/v1/agencies/{code}/reports/{year}"]["put"]["security"] == [
+        {"HTTPBearer": []}
+    ]
+    assert "401" in paths["/api/v1/summary"]["get"]["responses"]

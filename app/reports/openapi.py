@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 
 from app.formats.samples import example_body
 from app.formats.schema import REPORT_MODELS, ReportBody
+from app.reports.schemas import ValidateRequestBody
 
 REF = "#/components/schemas/{model}Input"
 
@@ -24,33 +25,9 @@ def request_schemas() -> dict[str, Any]:
     definitions: dict[str, Any] = schema.pop("$defs", {})
     components = {f"{name}Input": value for name, value in definitions.items()}
     components["ReportBodyInput"] = schema
-    components["ValidateRequestInput"] = {
-        "title": "ValidateRequest",
-        "description": "A report body plus the agency and year it is checked for.",
-        "allOf": [
-            {"$ref": "#/components/schemas/ReportBodyInput"},
-            {
-                "type": "object",
-                "required": ["agency_code", "year"],
-                "properties": {
-                    "agency_code": {
-                        "type": "string",
-                        "pattern": "^[A-Za-z0-9._-]{1,64}$",
-                        "description": "The agency whose earlier reports feed the "
-                        "cross-year rules.",
-                        "examples": ["640181"],
-                    },
-                    "year": {
-                        "type": "integer",
-                        "minimum": 2008,
-                        "maximum": 2100,
-                        "description": "The report year.",
-                        "examples": [2020],
-                    },
-                },
-            },
-        ],
-    }
+    validate = TypeAdapter(ValidateRequestBody).json_schema(mode="validation", ref_template=REF)
+    components.update((f"{name}Input", value) for name, value in validate.pop("$defs", {}).items())
+    components["ValidateRequestInput"] = validate
     return components
 
 

@@ -131,8 +131,8 @@ class ValidationResult(BaseModel):
 class ValidateTarget(BaseModel):
     """The agency and year a body is validated for (the rest of the body is the report)."""
 
-    agency_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
-    year: Annotated[int, Field(strict=True, ge=2008, le=2100)]
+    agency_code: AgencyCodeField
+    year: YearField
 
     @classmethod
     def parse(cls, payload: dict[str, Any]) -> ValidateTarget:
@@ -142,6 +142,43 @@ class ValidateTarget(BaseModel):
             return cls.model_validate({k: v for k, v in values.items() if v is not None})
         except ValidationError as error:
             raise SchemaValidationError(schema_problems(error.errors(include_url=False))) from None
+
+
+AgencyCodeField: TypeAlias = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+YearField: TypeAlias = Annotated[int, Field(strict=True, ge=2008, le=2100)]
+
+
+def _validate_request_model(format_id: str, body_model: type[ReportBase]) -> type[ReportBase]:
+    return _create_model(
+        f"ValidateRequest{format_id}",
+        __base__=body_model,
+        __module__=__name__,
+        __doc__=f"A report in format {format_id} with the agency and year it is checked for.",
+        agency_code=(
+            AgencyCodeField,
+            Field(
+                description="The agency whose earlier reports feed the cross-year rules.",
+                examples=["640181"],
+            ),
+        ),
+        year=(
+            YearField,
+            Field(description="The report year.", examples=[2020]),
+        ),
+    )
+
+
+VALIDATE_MODELS = {
+    format_id: _validate_request_model(format_id, model)
+    for format_id, model in REPORT_MODELS.items()
+}
+if TYPE_CHECKING:
+    ValidateRequestBody: TypeAlias = ReportBase
+else:
+    # Documentation only: the route reads the body itself (format defaults from the year).
+    ValidateRequestBody = Annotated[
+        functools.reduce(operator.or_, VALIDATE_MODELS.values()), Field(discriminator="format")
+    ]
 
 
 SectionName = Literal["proactive", "applications", "reviews", "narrative"]
