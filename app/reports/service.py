@@ -1,8 +1,9 @@
 """Report use cases: store a revision, read the visible one, list revisions and reports.
 
-Every write is one transaction: the head row is locked (SQLite: BEGIN IMMEDIATE;
-PostgreSQL: SELECT … FOR UPDATE), If-Match is checked against it, the revision and its cells
-are inserted, the head is moved, and the whole is committed once — or nothing is.
+Every write is one transaction: writers of one report queue (SQLite: BEGIN IMMEDIATE;
+PostgreSQL: an advisory lock on (agency, year)), If-Match is checked under that lock, the
+revision and its cells are inserted, the head is moved, and the whole is committed once — or
+nothing is.
 """
 
 from __future__ import annotations
