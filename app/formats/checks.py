@@ -271,6 +271,8 @@ def check_not_reported(ctx: Context) -> Iterator[Issue]:
 
 def _counted_as_one_row(cells: CompletedCells, cell: CellSpec) -> bool:
     # A 2021 report may print （六）其他处理 as one row: its sub-rows are then not blanks.
+    if cell.section != APPLICATIONS:
+        return False
     section = cells.fmt.section(cell.section)
     if section.row(cell.row).role is not RowRole.RESULT_PART:
         return False

@@ -93,18 +93,20 @@ class SectionSpec:
     key: str
     label: Label
     rows: tuple[RowSpec, ...]
+    _by_key: Mapping[str, RowSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The rule checks look rows up once per cell: a dict, not a scan.
+        object.__setattr__(self, "_by_key", MappingProxyType({row.key: row for row in self.rows}))
 
     def row(self, key: str) -> RowSpec:
-        for row in self.rows:
-            if row.key == key:
-                return row
-        raise KeyError(key)
+        return self._by_key[key]
 
     def rows_with_role(self, *roles: RowRole) -> tuple[RowSpec, ...]:
         return tuple(row for row in self.rows if row.role in roles)
 
     def has_row(self, key: str) -> bool:
-        return any(row.key == key for row in self.rows)
+        return key in self._by_key
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ class ReportFormat:
         return (cell for cell in self._cells if cell.is_total)
 
     def section(self, key: str) -> SectionSpec:
-        for section in self.sections:
+        for section in self.sections:  # three sections: a scan beats a dict here
             if section.key == key:
                 return section
         raise KeyError(key)

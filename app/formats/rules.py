@@ -7,7 +7,7 @@ report's format and returns every finding at once, in format order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, TypeAlias
@@ -267,6 +267,13 @@ def evaluate(
     ``previous`` is the same agency's report for the year before, in either format; the
     cross-year rules run only when it is given.
     """
+    return evaluate_in(report, year=year, previous=previous, langs=(lang,))[0]
+
+
+def evaluate_in(
+    report: ReportBody, *, year: int, previous: ReportBody | None = None, langs: Sequence[str]
+) -> list[Evaluation]:
+    """``evaluate`` once, with the findings worded in each of ``langs`` (same order)."""
     fmt = FORMATS[report.format]
     cells = complete(fmt, to_cells(report))
     last = complete(FORMATS[previous.format], to_cells(previous)) if previous else None
@@ -274,19 +281,25 @@ def evaluate(
     ordered = _in_format_order(
         fmt, [(rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)]
     )
-    chosen = language(lang)
-    findings = [
-        Finding(
-            rule=rule.code,
-            severity=rule.severity,
-            message=render(issue.template, chosen, issue.params),
-            cells=list(issue.cells),
-            expected=_plain(issue.expected),
-            actual=_plain(issue.actual),
+    values = dict(cells.values)
+    return [
+        Evaluation(
+            [
+                Finding(
+                    rule=rule.code,
+                    severity=rule.severity,
+                    message=render(issue.template, language(lang), issue.params),
+                    cells=list(issue.cells),
+                    expected=_plain(issue.expected),
+                    actual=_plain(issue.actual),
+                )
+                for rule, issue in ordered
+            ],
+            values,
+            cells.computed,
         )
-        for rule, issue in ordered
+        for lang in langs
     ]
-    return Evaluation(findings, dict(cells.values), cells.computed)
 
 
 def _in_format_order(
