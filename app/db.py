@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
@@ -25,6 +26,8 @@ SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 metadata = SQLModel.metadata
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
 SQLITE_IMMEDIATE = "disclosure_sqlite_immediate"
 
 
@@ -94,6 +97,27 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def write_use_case(
+    function: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Roll a failed write use case back at once.
+
+    The session's own teardown runs only after the response is sent (FastAPI ≥ 0.118); until
+    then an open transaction would keep holding SQLite's write lock (taken at BEGIN IMMEDIATE)
+    or PostgreSQL's advisory lock while the error response goes out.
+    """
+
+    @functools.wraps(function)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(session, *args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+
+    return run
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency, ApiKey
 from app.agencies.schemas import as_utc
-from app.db import begin_write, utcnow
+from app.db import begin_write, utcnow, write_use_case
 from app.errors import NotFoundError, UnauthorizedError
 
 TOKEN_PREFIX = "dsk_"  # noqa: S105  (a public marker, not a secret)
@@ -49,6 +49,7 @@ def hash_secret(secret: str, *, key_secret: str) -> str:
     return hmac.new(key_secret.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
+@write_use_case
 def issue_key(
     session: Session, *, agency: Agency, key_secret: str, label: str | None = None
 ) -> IssuedKey:
@@ -75,6 +76,7 @@ def list_keys(session: Session, *, agency: Agency) -> list[ApiKey]:
     )
 
 
+@write_use_case
 def revoke_key(session: Session, *, agency: Agency, key_id: str) -> ApiKey:
     """Revoke one of the agency's keys; revoking it again keeps the first revocation time."""
     begin_write(session)
@@ -111,6 +113,7 @@ def authenticate_key(session: Session, *, token: str, key_secret: str) -> tuple[
     return api_key, agency
 
 
+@write_use_case
 def record_use(session: Session, *, api_key: ApiKey, now: datetime | None = None) -> None:
     """Stamp ``last_used_at``, at most once per LAST_USED_RESOLUTION per key, and commit."""
     now = now or utcnow()

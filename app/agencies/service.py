@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency
 from app.agencies.schemas import AgencyCreate, AgencyKind
-from app.db import begin_write, utcnow
+from app.db import begin_write, utcnow, write_use_case
 from app.errors import ConflictError, NotFoundError, SchemaProblem, SchemaValidationError
 
 # 32 levels keep the longest path (32 ids of at most 19 digits, each with "/") within the
@@ -83,6 +83,7 @@ def _range_end(prefix: str) -> str:
     return prefix[:-1] + "0"
 
 
+@write_use_case
 def create_agency(
     session: Session,
     *,
@@ -106,6 +107,7 @@ def create_agency(
     return agency
 
 
+@write_use_case
 def create_agencies(session: Session, *, agencies: Sequence[AgencyCreate]) -> list[Agency]:
     """Register many agencies at once, all or none, parents before their children.
 
@@ -135,6 +137,7 @@ def create_agencies(session: Session, *, agencies: Sequence[AgencyCreate]) -> li
     return created
 
 
+@write_use_case
 def update_agency(
     session: Session,
     *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
 
@@ -98,3 +99,42 @@ def test_concurrent_first_writes_are_queued_not_lost(
         for n in (1, 2, 3, 4)
     }
     assert stored_values == {1, 2, 3, 4}
+
+
+def test_refused_write_releases_its_lock_before_the_session_closes(
+    clean_db: Engine, session: Session, township: Agency
+) -> None:
+    service.put_report(
+        session,
+        agency=township,
+        year=2020,
+        body=parse_report(seed_report(), year=2020),
+        writer=service.Writer("admin"),
+        if_match=None,
+    )
+    writer = Session(clean_db, expire_on_commit=False)
+    try:
+        with pytest.raises(PreconditionFailed):
+            service.put_report(
+                writer,
+                agency=township,
+                year=2020,
+                body=parse_report(seed_report(), year=2020),
+                writer=service.Writer("admin"),
+                if_match='"r9"',
+            )
+        # `writer` is still open, as a request's session is until its teardown.
+        if clean_db.dialect.name == "sqlite":
+            raw = sqlite3.connect(str(clean_db.url.database), timeout=0.1, isolation_level=None)
+            try:
+                raw.execute("BEGIN IMMEDIATE")  # "database is locked" if the lock is held
+                raw.execute("ROLLBACK")
+            finally:
+                raw.close()
+        else:
+            with clean_db.connect() as other:
+                key = f"{township.id}, 2020"
+                assert other.exec_driver_sql(f"SELECT pg_try_advisory_lock({key})").scalar()
+                other.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
+    finally:
+        writer.close()
