@@ -1,6 +1,9 @@
 """Report cells to and from ``report_cell`` rows.
 
-Counts and changes are stored as they are. Amounts (万元, at most six decimal places) are
+Zero is the default: a cell whose value is 0 has no row. Most agencies (townships above all)
+report zeros in nearly every cell, so this keeps the table and every sum over it a fraction
+of the size; a blank (not reported) cell keeps its row, with NULL, so blank stays apart
+from zero. Counts and changes are stored as they are. Amounts (万元, at most six decimal places) are
 stored as integers in millionths of 万元 — one 分 — so that ``SUM`` is exact on SQLite and
 PostgreSQL alike and never passes through a float.
 """
@@ -55,17 +58,21 @@ def amount_from_stored(stored: int) -> Decimal:
 def stored_rows(
     format_id: str, cells: Mapping[CellKey, CellValue]
 ) -> list[tuple[str, str, str, int | None]]:
-    """Every cell of the format as (section, row, column, stored value), in format order."""
-    return [
-        (*cell.key, to_stored(format_id, cell.key, cells.get(cell.key)))
-        for cell in FORMATS[format_id].cells()
-    ]
+    """The cells to store as (section, row, column, stored value): every cell but zeros."""
+    rows = []
+    for cell in FORMATS[format_id].cells():
+        stored = to_stored(format_id, cell.key, cells.get(cell.key))
+        if stored != 0:
+            rows.append((*cell.key, stored))
+    return rows
 
 
 def cells_from_rows(
     format_id: str, rows: Iterable[tuple[str, str, str, int | None]]
 ) -> dict[CellKey, CellValue]:
+    """Every cell of the format, in format order: the stored rows, 0 where there is none."""
+    stored = {(section, row, column): value for section, row, column, value in rows}
     return {
-        (section, row, column): from_stored(format_id, (section, row, column), value)
-        for section, row, column, value in rows
+        cell.key: from_stored(format_id, cell.key, stored.get(cell.key, 0))
+        for cell in FORMATS[format_id].cells()
     }

@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from app.agencies.models import Agency
 from app.formats.definitions import FORMATS
-from app.reports.cells import from_stored
+from app.reports.cells import cells_from_rows
 from app.reports.models import Report, ReportCell, ReportRevision
 from app.summaries.schemas import CellEntry, CsvColumn, ExportDictionary
 from app.summaries.scope import CELL_KEY, Scope, is_published, published_cells_join, within
@@ -61,7 +61,8 @@ def export_rows(engine: Engine, *, scope: Scope, year: int) -> Iterator[str]:
         .select_from(Report)
         .join(Agency, col(Agency.id) == col(Report.agency_id))
         .join(ReportRevision, revision_join)
-        .join(ReportCell, cells_join)
+        # Outer: a report of zeros only has no cell rows (zero is the stored default).
+        .outerjoin(ReportCell, cells_join)
         .where(col(Report.year) == year, within(col(Agency.path), scope), is_published())
         .order_by(Agency.path, col(Report.id))
         .execution_options(yield_per=FETCH_ROWS)
@@ -83,25 +84,11 @@ def export_rows(engine: Engine, *, scope: Scope, year: int) -> Iterator[str]:
 def _flush(buffer: io.StringIO, writer: Any, report: list[Sequence[Any]]) -> str:
     """One report's lines, in its format's order, with whatever the buffer already held."""
     if report:
-        fmt = FORMATS[report[0][4]]
-        for _, code, name, year, format_id, section, row, column, value in sorted(
-            report, key=lambda r: fmt.position((r[5], r[6], r[7]))
-        ):
-            shown = from_stored(
-                format_id, (section, row, column), None if value is None else int(value)
-            )
-            writer.writerow(
-                (
-                    code,
-                    name,
-                    year,
-                    format_id,
-                    section,
-                    row,
-                    column,
-                    "" if shown is None else str(shown),
-                )
-            )
+        _, code, name, year, format_id = report[0][:5]
+        stored = [(r[5], r[6], r[7], r[8]) for r in report if r[5] is not None]
+        for (section, row, column), shown in cells_from_rows(format_id, stored).items():
+            value = "" if shown is None else str(shown)
+            writer.writerow((code, name, year, format_id, section, row, column, value))
     text = buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()

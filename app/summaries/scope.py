@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, true
+from sqlalchemy import ColumnElement, and_, func, select, true, tuple_
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import col
@@ -49,19 +49,32 @@ def is_published() -> ColumnElement[bool]:
 def covered_by_consolidated(scope: Scope) -> ColumnElement[bool]:
     """The current ``Report`` row is inside a published consolidated report of its year.
 
-    Correlated on ``Report`` and ``Agency`` of the enclosing query.
+    Not correlated: the (year, agency) pairs below every consolidating agency in the scope
+    are one subquery — an index range on ``Agency.path`` per consolidated report, usually a
+    handful — so the cost does not grow with reports × reports.
     """
-    covering = aliased(Report)
-    above = aliased(Agency)
-    return exists().where(
-        col(covering.year) == col(Report.year),
-        col(covering.published_scope) == "consolidated",
-        col(covering.published_revision).is_not(None),
-        col(covering.agency_id) == col(above.id),
-        within(col(above.path), scope),
-        col(above.path) != col(Agency.path),
-        func.substr(col(Agency.path), 1, func.length(col(above.path))) == col(above.path),
+    consolidated = aliased(Report)
+    top = aliased(Agency)
+    below = aliased(Agency)
+    top_path = col(top.path)
+    covered = (
+        select(col(consolidated.year), col(below.id))
+        .select_from(consolidated)
+        .join(top, col(top.id) == col(consolidated.agency_id))
+        .join(
+            below,
+            and_(
+                col(below.path) > top_path,
+                col(below.path) < func.substr(top_path, 1, func.length(top_path) - 1) + "0",
+            ),
+        )
+        .where(
+            col(consolidated.published_scope) == "consolidated",
+            col(consolidated.published_revision).is_not(None),
+            within(top_path, scope),
+        )
     )
+    return tuple_(col(Report.year), col(Report.agency_id)).in_(covered)
 
 
 CELL_KEY = (col(ReportCell.section), col(ReportCell.row), col(ReportCell.column))

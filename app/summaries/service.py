@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlmodel import Session, col
 
 from app.agencies.models import Agency
@@ -110,16 +110,21 @@ def summarize(session: Session, *, scope: Scope, year: int) -> Summary:
 def _merge(
     shape: str, formats: list[str], sums: Iterable[tuple[str, CellKey, int | None]]
 ) -> tuple[dict[CellKey, CellValue], list[OmittedCell]]:
-    """Add up the per-format sums of the cells every format has; list the others."""
-    totals: dict[CellKey, int | None] = {}
+    """Add up the per-format sums of the cells every format has; list the others.
+
+    A cell no summed report has a row for is 0 (zero is the stored default), and so is a
+    cell every report left blank: sums count a blank as 0.
+    """
+    shared = [
+        cell.key
+        for cell in FORMATS[shape].cells()
+        if formats and all(FORMATS[other].has_cell(cell.key) for other in formats)
+    ]
+    totals: dict[CellKey, int] = dict.fromkeys(shared, 0)
     for _fmt, key, value in sums:
-        if all(FORMATS[other].has_cell(key) for other in formats):
-            previous = totals.get(key)
-            totals[key] = value if previous is None else previous + int(value or 0)
-    cells = {
-        key: from_stored(shape, key, None if value is None else int(value))
-        for key, value in totals.items()
-    }
+        if key in totals:
+            totals[key] += int(value or 0)
+    cells = {key: from_stored(shape, key, value) for key, value in totals.items()}
     omitted = [
         OmittedCell(
             format=fmt,
@@ -178,40 +183,40 @@ _OUTCOME_ROWS = {
 def trend(
     session: Session, *, agency: Agency, subtree: bool, first_year: int, last_year: int
 ) -> list[TrendYear]:
-    """Key figures per year, from one query grouped by year and cell."""
+    """Key figures per year: reports counted per year, cells summed per year and cell.
+
+    Two grouped queries for the whole range: a report of zeros has no cell rows (zero is the
+    stored default), so reports are counted apart from the cells.
+    """
     _, cells_join = published_cells_join()
     scope = Scope(agency)
-    query = (
-        select(
-            col(Report.year),
-            *CELL_KEY,
-            func.sum(ReportCell.value),
-            func.count(distinct(col(Report.id))),
-        )
+    if subtree:
+        in_scope = and_(within(col(Agency.path), scope), not_(covered_by_consolidated(scope)))
+    else:
+        in_scope = col(Agency.id) == agency.id
+    published = (
+        select(col(Report.year))
         .select_from(Report)
         .join(Agency, col(Agency.id) == col(Report.agency_id))
+        .where(col(Report.year).between(first_year, last_year), is_published(), in_scope)
+    )
+    counts = session.execute(published.add_columns(func.count()).group_by(col(Report.year)))
+    reports = {int(year): int(count) for year, count in counts.all()}
+    sums = (
+        published.add_columns(*CELL_KEY, func.sum(ReportCell.value))
         .join(ReportCell, cells_join)
         .where(
-            col(Report.year).between(first_year, last_year),
-            is_published(),
             col(ReportCell.section).in_(("applications", "reviews")),
             col(ReportCell.column).in_(("total", "corrected")),
         )
         .group_by(col(Report.year), *CELL_KEY)
     )
-    if subtree:
-        query = query.where(within(col(Agency.path), scope), not_(covered_by_consolidated(scope)))
-    else:
-        query = query.where(col(Agency.id) == agency.id)
-
     cells: dict[int, dict[CellKey, int]] = defaultdict(dict)
-    reports: dict[int, int] = defaultdict(int)
-    for year, section, row, column, value, count in session.execute(query).all():
-        if value is not None:
-            cells[year][(section, row, column)] = int(value)
-        reports[year] = max(reports[year], count)
+    for year, section, row, column, value in session.execute(sums).all():
+        cells[year][(section, row, column)] = int(value or 0)
     return [
-        _trend_year(year, reports[year], cells[year]) for year in range(first_year, last_year + 1)
+        _trend_year(year, reports.get(year, 0), cells[year])
+        for year in range(first_year, last_year + 1)
     ]
 
 
@@ -224,7 +229,7 @@ def _trend_year(year: int, reports: int, cells: Mapping[CellKey, int]) -> TrendY
             and column == spec.column
             and (row == spec.row_prefix if spec.exact else row.startswith(spec.row_prefix))
         ]
-        return sum(values) if reports and values else None
+        return sum(values) if reports else None
 
     def outcomes(row: str) -> Outcomes:
         return Outcomes(
