@@ -2,5 +2,6 @@
 
 from app.agencies.models import Agency, ApiKey
 from app.reports.models import Report, ReportCell, ReportRevision
+from app.versions import DataVersion
 
-__all__ = ["Agency", "ApiKey", "Report", "ReportCell", "ReportRevision"]
+__all__ = ["Agency", "ApiKey", "DataVersion", "Report", "ReportCell", "ReportRevision"]

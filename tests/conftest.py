@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from app.cache import clear_all as clear_cached_responses
 from app.config import Settings
 from app.db import create_db_engine, metadata
 from app.main import create_app
@@ -83,6 +84,7 @@ def clean_db(engine: Engine) -> Iterator[Engine]:
 
 
 def _empty_tables(engine: Engine) -> None:
+    clear_cached_responses()  # their keys are ids the emptied tables will hand out again
     tables = [table.name for table in reversed(metadata.sorted_tables)]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":

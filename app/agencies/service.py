@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app import versions
 from app.agencies.models import Agency
 from app.agencies.schemas import AgencyCreate, AgencyKind
 from app.db import begin_write, utcnow, write_use_case
@@ -98,6 +99,7 @@ def create_agency(
     parent = None if parent_code is None else _parent(session, parent_code, "/parent_code")
     try:
         agency = _insert(session, code=code, name=name, kind=kind, parent=parent)
+        versions.bump(session, versions.AGENCY_TREE)
         session.commit()
     except IntegrityError:
         # Another transaction registered the same code after our check (PostgreSQL only:
@@ -133,6 +135,7 @@ def create_agencies(session: Session, *, agencies: Sequence[AgencyCreate]) -> li
         agency = _insert(session, code=item.code, name=item.name, kind=item.kind, parent=parent)
         known[agency.code] = agency
         created.append(agency)
+    versions.bump(session, versions.AGENCY_TREE)
     session.commit()
     return created
 
@@ -161,6 +164,7 @@ def update_agency(
         parent = None if parent_code is None else _parent(session, parent_code, "/parent_code")
         if (parent.id if parent else None) != agency.parent_id:
             _move(session, agency=agency, parent=parent)
+    versions.bump(session, versions.AGENCY_TREE)
     session.commit()
     return agency
 

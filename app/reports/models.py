@@ -31,6 +31,9 @@ class Report(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("agency_id", "year"),
         Index("ix_report_year_agency_id", "year", "agency_id"),
+        # Newest change per year in one index seek: what cached summaries are versioned by.
+        Index("ix_report_year_published_seq", "year", "published_seq"),
+        Index("ix_report_year_latest_seq", "year", "latest_seq"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,6 +41,8 @@ class Report(SQLModel, table=True):
     year: int
     # The newest revision, whatever its status: what the agency and the office see.
     latest_revision: int
+    # report_revision.id of that revision (ids only grow): versions the filing status.
+    latest_seq: int | None = Field(default=None)
     format: str = Field(max_length=8)
     status: str = Field(max_length=16)
     scope: str = Field(max_length=16)

@@ -9,6 +9,7 @@ from fastapi.responses import Response as PlainResponse
 
 from app.agencies.service import get_agency_by_code
 from app.auth import AgencyReadDep, AgencyWriteDep, Caller, CallerDep
+from app.cache import ImmutableResponseCache
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.formats.definitions import FORMATS
@@ -53,6 +54,7 @@ IfNoneMatch = Annotated[
     ),
 ]
 READ_ERRORS = problem_responses(304, 401, 404, 422)
+SECTION_CACHE = ImmutableResponseCache(max_entries=2048)
 
 
 def writer_of(caller: Caller) -> service.Writer:
@@ -233,21 +235,33 @@ def get_section(
     session: SessionDep,
     year: Year,
     section: SectionName,
-    response: Response,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """`proactive`, `applications` and `reviews` list every row and column with its labels and
     value (null: not reported); `narrative` gives parts 一, 五 and 六 with the channels,
     contact and fees."""
-    stored = service.get_report(
-        session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
+    include = access.may_see_unpublished
+    visible = service.visible_revision(
+        session, agency=access.agency, year=year, include_unpublished=include
     )
-    if not_modified(if_none_match, stored.etag):
-        return PlainResponse(status_code=304, headers={"ETag": stored.etag})
-    response.headers["ETag"] = stored.etag
-    if section == "narrative":
-        return narrative_section(stored)
-    return render_section(FORMATS[stored.revision.format], section, stored.cells)
+    headers = {"ETag": visible.etag}
+    if not_modified(if_none_match, visible.etag):
+        return PlainResponse(status_code=304, headers=headers)
+
+    def render() -> bytes:
+        stored = service.load_revision(
+            session, agency=access.agency, visible=visible, include_unpublished=include
+        )
+        view = (
+            narrative_section(stored)
+            if section == "narrative"
+            else render_section(FORMATS[stored.revision.format], section, stored.cells)
+        )
+        return view.model_dump_json().encode()
+
+    # A revision never changes, so its rendered sections can be kept (app/cache.py).
+    body = SECTION_CACHE.get_or_make((visible.head.id, visible.revision, section), render)
+    return PlainResponse(content=body, media_type="application/json", headers=headers)
 
 
 @router.post(

@@ -237,6 +237,7 @@ def _new_revision(
 
 def _move_head(head: Report, revision: ReportRevision, *, now: Any) -> None:
     head.latest_revision = revision.revision
+    head.latest_seq = revision.id
     head.format = revision.format
     head.status = revision.status
     head.scope = revision.scope
@@ -249,6 +250,39 @@ def _move_head(head: Report, revision: ReportRevision, *, now: Any) -> None:
         head.published_scope = revision.scope
 
 
+@dataclass(frozen=True)
+class Visible:
+    """Which revision of a report a caller sees, known from the head row alone."""
+
+    head: Report
+    revision: int
+
+    @property
+    def etag(self) -> str:
+        return etag_for(self.revision)
+
+
+def visible_revision(
+    session: Session,
+    *,
+    agency: Agency,
+    year: int,
+    include_unpublished: bool,
+    revision: int | None = None,
+) -> Visible:
+    """The head and the revision number the caller may see (1 query); 404 otherwise.
+
+    Enough to answer If-None-Match, or to find a cached view, without reading the revision.
+    """
+    head = _head(session, agency=agency, year=year)
+    if head is None:
+        raise NotFoundError(f"agency {agency.code} has no report for {year}")
+    number = revision or (head.latest_revision if include_unpublished else head.published_revision)
+    if number is None:
+        raise NotFoundError(f"agency {agency.code} has no published report for {year}")
+    return Visible(head, number)
+
+
 def get_report(
     session: Session,
     *,
@@ -258,19 +292,31 @@ def get_report(
     revision: int | None = None,
 ) -> StoredReport:
     """The latest revision (or revision ``revision``) the caller may see; 404 otherwise."""
-    head = _head(session, agency=agency, year=year)
-    if head is None:
-        raise NotFoundError(f"agency {agency.code} has no report for {year}")
-    number = revision or (head.latest_revision if include_unpublished else head.published_revision)
-    if number is None:
-        raise NotFoundError(f"agency {agency.code} has no published report for {year}")
+    visible = visible_revision(
+        session,
+        agency=agency,
+        year=year,
+        include_unpublished=include_unpublished,
+        revision=revision,
+    )
+    return load_revision(
+        session, agency=agency, visible=visible, include_unpublished=include_unpublished
+    )
+
+
+def load_revision(
+    session: Session, *, agency: Agency, visible: Visible, include_unpublished: bool
+) -> StoredReport:
+    head, number = visible.head, visible.revision
     stored = session.exec(
         select(ReportRevision).where(
             ReportRevision.report_id == head.id, ReportRevision.revision == number
         )
     ).first()
     if stored is None or (not include_unpublished and stored.status != "published"):
-        raise NotFoundError(f"report {agency.code}/{year} has no revision {number} you may see")
+        raise NotFoundError(
+            f"report {agency.code}/{head.year} has no revision {number} you may see"
+        )
     rows = session.exec(
         select(ReportCell.section, ReportCell.row, ReportCell.column, ReportCell.value).where(
             ReportCell.report_id == head.id, ReportCell.revision == number

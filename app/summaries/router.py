@@ -6,15 +6,18 @@ and answers 304 to a matching If-None-Match before running the heavy query.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response as PlainResponse
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from app.agencies.schemas import AgencyRef
 from app.agencies.service import get_agency_by_code
 from app.auth import AgencyDep, get_caller
+from app.cache import ImmutableResponseCache
 from app.db import SessionDep
 from app.errors import SchemaProblem, SchemaValidationError, problem_responses
 from app.reports.router import not_modified
@@ -70,6 +73,18 @@ def get_scope(
 ScopeDep = Annotated[Scope, Depends(get_scope)]
 
 
+# Bodies keyed by their data-derived ETag: a key is never reused for other data (app/cache.py).
+BODY_CACHE = ImmutableResponseCache(max_entries=512)
+
+
+def _respond(etag: str, if_none_match: str | None, make: Callable[[], BaseModel]) -> PlainResponse:
+    """304 when the caller holds ``etag``; else the body for it, made at most once here."""
+    if (cached := _cached(if_none_match, etag)) is not None:
+        return cached
+    body = BODY_CACHE.get_or_make(etag, lambda: make().model_dump_json().encode())
+    return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
+
+
 def _cached(if_none_match: str | None, etag: str) -> PlainResponse | None:
     if not_modified(if_none_match, etag):
         return PlainResponse(status_code=304, headers={"ETag": etag})
@@ -86,7 +101,6 @@ def get_summary(
     session: SessionDep,
     scope: ScopeDep,
     year: YearQuery,
-    response: Response,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """Sums the published revision of every report of the subtree, cell by cell. A report
@@ -96,10 +110,7 @@ def get_summary(
     etag = data_etag(
         session, scope=scope, first_year=year, last_year=year, params=("summary", scope.code, year)
     )
-    if (cached := _cached(if_none_match, etag)) is not None:
-        return cached
-    response.headers["ETag"] = etag
-    return service.summarize(session, scope=scope, year=year)
+    return _respond(etag, if_none_match, lambda: service.summarize(session, scope=scope, year=year))
 
 
 @router.get(
@@ -111,7 +122,6 @@ def get_summary(
 def get_trend(
     session: SessionDep,
     agency: AgencyDep,
-    response: Response,
     from_year: Annotated[
         int,
         Query(alias="from", ge=YEAR_MIN, le=YEAR_MAX, description="First year.", examples=[2019]),
@@ -143,19 +153,20 @@ def get_trend(
         last_year=to_year,
         params=("trend", agency.code, from_year, to_year, subtree),
     )
-    if (cached := _cached(if_none_match, etag)) is not None:
-        return cached
-    response.headers["ETag"] = etag
-    years = service.trend(
-        session, agency=agency, subtree=subtree, first_year=from_year, last_year=to_year
-    )
-    return Trend(
-        agency=AgencyRef(code=agency.code, name=agency.name),
-        subtree=subtree,
-        from_year=from_year,
-        to_year=to_year,
-        years=years,
-    )
+
+    def trend() -> Trend:
+        years = service.trend(
+            session, agency=agency, subtree=subtree, first_year=from_year, last_year=to_year
+        )
+        return Trend(
+            agency=AgencyRef(code=agency.code, name=agency.name),
+            subtree=subtree,
+            from_year=from_year,
+            to_year=to_year,
+            years=years,
+        )
+
+    return _respond(etag, if_none_match, trend)
 
 
 @router.get(
@@ -168,7 +179,6 @@ def get_filing_status(
     session: SessionDep,
     scope: ScopeDep,
     year: YearQuery,
-    response: Response,
     status: Annotated[
         FilingStatus | None, Query(description="Only agencies with this status.")
     ] = None,
@@ -185,11 +195,12 @@ def get_filing_status(
         last_year=year,
         params=("filing", scope.code, year, status, limit, offset),
     )
-    if (cached := _cached(if_none_match, etag)) is not None:
-        return cached
-    response.headers["ETag"] = etag
-    return filing.filing_status(
-        session, scope=scope, year=year, status=status, limit=limit, offset=offset
+    return _respond(
+        etag,
+        if_none_match,
+        lambda: filing.filing_status(
+            session, scope=scope, year=year, status=status, limit=limit, offset=offset
+        ),
     )
 
 

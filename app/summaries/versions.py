@@ -1,52 +1,43 @@
 """ETags of summaries, derived from the data so every replica computes the same one.
 
-One cheap aggregate query reads what a summary depends on: the count and highest
-``published_seq`` of the scope's published reports in the years asked (seqs only grow, so
-any new publication changes it), the count and newest ``updated_at`` of all the scope's
-reports (drafts matter to the filing status), the scope's agency count, and the newest
-``Agency.updated_at`` anywhere (a move elsewhere can take agencies out of the scope).
+One query of three index seeks: the newest published revision id and the newest revision id
+of any report in the years asked (ids only grow, so any write changes them), and the agency
+tree's version counter (bumped by every agency change). Deliberately coarse — any change in
+those years changes every summary's ETag — so that it costs almost nothing and can never
+miss a change: a 304 or a cached body is only ever served for data that did not move.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.agencies.models import Agency
 from app.reports.models import Report
-from app.summaries.scope import Scope, is_published, within
+from app.summaries.scope import Scope
+from app.versions import AGENCY_TREE, DataVersion
 
 
 def data_etag(
-    session: Session, *, scope: Scope, first_year: int, last_year: int, params: tuple[Hashable, ...]
+    session: Session,
+    *,
+    scope: Scope,
+    first_year: int,
+    last_year: int,
+    params: tuple[Hashable, ...],
 ) -> str:
     """A strong ETag for a response over ``scope`` and the years ``first_year..last_year``."""
-
-    def of_reports(*columns: Any, published: bool = False) -> Any:
-        query = (
-            select(*columns)
-            .select_from(Report)
-            .join(Agency, col(Agency.id) == col(Report.agency_id))
-            .where(col(Report.year).between(first_year, last_year), within(col(Agency.path), scope))
-        )
-        return (query.where(is_published()) if published else query).scalar_subquery()
-
+    years = col(Report.year).between(first_year, last_year)
     row = session.execute(
         select(
-            of_reports(func.count(), published=True),
-            of_reports(func.max(Report.published_seq), published=True),
-            of_reports(func.count()),
-            of_reports(func.max(Report.updated_at)),
-            select(func.count())
-            .select_from(Agency)
-            .where(within(col(Agency.path), scope))
+            select(func.max(Report.published_seq)).where(years).scalar_subquery(),
+            select(func.max(Report.latest_seq)).where(years).scalar_subquery(),
+            select(col(DataVersion.version))
+            .where(col(DataVersion.name) == AGENCY_TREE)
             .scalar_subquery(),
-            select(func.max(Agency.updated_at)).scalar_subquery(),
         )
     ).one()
-    digest = hashlib.sha256(repr((params, tuple(str(value) for value in row))).encode())
-    return f'"s{digest.hexdigest()[:32]}"'
+    stamp = (params, scope.code, tuple(row))
+    return f'"s{hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]}"'

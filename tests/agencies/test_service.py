@@ -127,7 +127,7 @@ def test_moving_a_subtree_is_one_update_statement(session: Session, statements: 
 
     service.update_agency(session, agency=county, parent_code="640100")
 
-    updates = [sql for sql in statements if sql.lstrip().upper().startswith("UPDATE")]
+    updates = [sql for sql in statements if sql.lstrip().upper().startswith("UPDATE AGENCY")]
     assert len(updates) == 1
     assert service.get_agency_by_code(session, "640181202").path == (
         f"{city.id}/{county.id}/{service.get_agency_by_code(session, '640181202').id}/"
