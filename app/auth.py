@@ -26,6 +26,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
@@ -40,6 +42,8 @@ _bearer = HTTPBearer(
     "`POST /api/v1/agencies/{code}/keys`. Without a token the caller is anonymous.",
 )
 
+# The checks below do no I/O: as coroutines they run on the event loop instead of costing a
+# thread-pool round trip each (FastAPI runs every plain `def` dependency in the pool).
 _Dependency = TypeVar("_Dependency", bound=Callable[..., Any])
 
 AUTHORIZATION_DEPENDENCIES: set[Callable[..., Any]] = set()
@@ -78,7 +82,7 @@ class AgencyAccess:
     may_see_unpublished: bool
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -92,9 +96,12 @@ def get_caller(
     admin_token: str = request.app.state.admin_token
     if hmac.compare_digest(token.encode(), admin_token.encode()):
         return Caller(kind="admin")
-    api_key, agency = authenticate_key(
-        session, token=token, key_secret=request.app.state.key_secret
-    )
+    # Only an agency key needs the database: anonymous and admin calls stay on the event loop.
+    return await run_in_threadpool(_key_caller, session, token, request.app.state.key_secret)
+
+
+def _key_caller(session: Session, token: str, key_secret: str) -> Caller:
+    api_key, agency = authenticate_key(session, token=token, key_secret=key_secret)
     # Its own small transaction, committed before the route runs (never in a teardown).
     record_use(session, api_key=api_key)
     return Caller(kind="agency", agency=agency, key=api_key)
@@ -103,7 +110,7 @@ def get_caller(
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def require_authenticated(caller: CallerDep) -> Caller:
+async def require_authenticated(caller: CallerDep) -> Caller:
     if caller.kind == "anonymous":
         raise UnauthorizedError("this operation needs a token")
     return caller
@@ -113,7 +120,7 @@ AuthenticatedDep = Annotated[Caller, Depends(require_authenticated)]
 
 
 @_authorization
-def require_admin(caller: AuthenticatedDep) -> Caller:
+async def require_admin(caller: AuthenticatedDep) -> Caller:
     if caller.kind != "admin":
         raise ForbiddenError("only the administrator may do this")
     return caller
@@ -133,7 +140,7 @@ AgencyDep = Annotated[Agency, Depends(load_agency)]
 
 
 @_authorization
-def require_admin_agency(_admin: AdminDep, agency: AgencyDep) -> Agency:
+async def require_admin_agency(_admin: AdminDep, agency: AgencyDep) -> Agency:
     return agency
 
 
@@ -141,7 +148,7 @@ AdminAgencyDep = Annotated[Agency, Depends(require_admin_agency)]
 
 
 @_authorization
-def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) -> AgencyAccess:
+async def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) -> AgencyAccess:
     if not caller.may_act_on(agency):
         raise ForbiddenError(
             f"this key may act only on its own agency and those below it, not on {agency.code}"
@@ -152,7 +159,7 @@ def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) -> Agenc
 AgencyWriteDep = Annotated[AgencyAccess, Depends(authorize_agency_write)]
 
 
-def authorize_agency_read(caller: CallerDep, agency: AgencyDep) -> AgencyAccess:
+async def authorize_agency_read(caller: CallerDep, agency: AgencyDep) -> AgencyAccess:
     # Reading never fails on authorization: others simply see published data only.
     return AgencyAccess(agency=agency, caller=caller, may_see_unpublished=caller.may_act_on(agency))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
@@ -120,7 +120,9 @@ def write_use_case(
     return run
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    # A coroutine, not a thread-pool round trip on the way in and out: opening a Session does
+    # no I/O (it connects on first use) and closing it only returns the connection to the pool.
     engine: Engine = request.app.state.engine
     with Session(engine, expire_on_commit=False) as session:
         yield session

@@ -27,7 +27,7 @@ def preferred_language(accept_language: str | None) -> Lang:
     return best[1]
 
 
-def get_language(
+async def get_language(
     accept_language: Annotated[
         str | None,
         Header(
