@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 
-.PHONY: run test lint migrate bench fuzz docker-lint clean sync
+.PHONY: run test lint migrate bench clean sync
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -31,8 +31,11 @@ lint: sync
 	$(UV) run mypy
 	$(UV) run hadolint Dockerfile
 
-bench: sync
-	$(UV) run python bench/run.py $(ARGS)
+# Benchmarks (bench/README.md): the bench dependency group and Debian's wrk load generator.
+bench: $(UV)
+	$(UV) sync --locked --group bench
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(UV) run --group bench python bench/run.py $(ARGS)
 
 clean:
 	rm -rf .tools .venv var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
