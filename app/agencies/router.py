@@ -70,7 +70,7 @@ def list_agencies(
     limit: Annotated[
         int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Page size.")
     ] = PAGE_LIMIT_DEFAULT,
-    offset: Annotated[int, Query(ge=0, description="Matching agencies to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Matching agencies to skip.")] = 0,
 ) -> AgencyPage:
     """Ordered by code. Filters combine: `parent=640100&under=640000` is the children of 银川市."""
     listing = service.list_agencies(

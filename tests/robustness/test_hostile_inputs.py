@@ -248,3 +248,10 @@ def test_header_injection_in_if_match_goes_nowhere(
     header_names = [name.lower() for name, _ in start["headers"]]
     assert b"x-injected" not in header_names
     assert all(b"\r" not in value and b"\n" not in value for _, value in start["headers"])
+
+
+def test_offset_beyond_64_bits_is_refused(client: TestClient) -> None:
+    """Found by the fuzzer: SQLite cannot bind an integer past 64 bits (it was a 500)."""
+    response = client.get("/api/v1/agencies", params={"offset": 10**20})
+    assert response.status_code == 422
+    assert pointers(response) == ["#/query/offset"]
