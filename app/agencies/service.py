@@ -17,6 +17,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, String, and_, case, func, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 
 from app import versions
@@ -65,8 +66,12 @@ def get_agency_by_code(session: Session, code: str) -> Agency:
 
 def subtree_condition(agency: Agency) -> ColumnElement[bool]:
     """Rows of ``agency`` and every agency below it, as an indexable range on the path."""
-    path = col(Agency.path)
-    return and_(path >= agency.path, path < _range_end(agency.path))
+    return path_within(col(Agency.path), agency.path)
+
+
+def path_within(path: SQLCoreOperations[str], prefix: str) -> ColumnElement[bool]:
+    """``path`` starts with ``prefix``, written as a range so an index on it is used."""
+    return and_(path >= prefix, path < _range_end(prefix))
 
 
 def descendants_condition(agency: Agency) -> ColumnElement[bool]:
@@ -81,6 +86,7 @@ def is_within(ancestor: Agency, agency: Agency) -> bool:
 
 
 def _range_end(prefix: str) -> str:
+    # "0" is the character after "/": every path starting with ``prefix`` sorts below this.
     return prefix[:-1] + "0"
 
 

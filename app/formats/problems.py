@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from app.errors import SchemaProblem, SchemaValidationError
+from app.errors import SchemaProblem, SchemaValidationError, loc_to_pointer
 from app.formats.definitions import FORMATS
 
 __all__ = ["ReportSchemaError", "SchemaProblem", "pointer_from_loc", "schema_problems"]
 
-# FastAPI prefixes body errors with where the value came from; the body itself has no such key.
-_REQUEST_PARTS = frozenset({"body"})
 _UNION_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
 
 
@@ -27,14 +25,11 @@ def pointer_from_loc(loc: Sequence[int | str]) -> str:
     """The JSON Pointer of a pydantic error location inside a report body.
 
     Drops FastAPI's leading ``"body"`` and the tag pydantic inserts for the discriminated
-    union on ``format`` (``('body', '2019', 'proactive', …)`` → ``/proactive/…``).
+    union on ``format`` (``('body', '2019', 'proactive', …)`` → ``/proactive/…``): the
+    service's one conversion, ``app.errors.loc_to_pointer``, knows the tags registered by
+    ``app.formats.schema``.
     """
-    parts = list(loc)
-    if parts and parts[0] in _REQUEST_PARTS:
-        parts = parts[1:]
-    if parts and isinstance(parts[0], str) and parts[0] in FORMATS:
-        parts = parts[1:]
-    return "".join("/" + _escape(part) for part in parts)
+    return loc_to_pointer(loc)
 
 
 def schema_problems(errors: Iterable[Mapping[str, Any]]) -> list[SchemaProblem]:
@@ -58,7 +53,3 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind in _UNION_TAG_ERRORS:
         return "must be one of: " + ", ".join(f'"{key}"' for key in FORMATS)
     return str(error["msg"])
-
-
-def _escape(part: int | str) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import col
 
 from app.agencies.models import Agency
+from app.agencies.service import path_within
 from app.reports.models import Report, ReportCell, ReportRevision
 
 
@@ -37,9 +38,7 @@ def within(path: SQLCoreOperations[str], scope: Scope) -> ColumnElement[bool]:
     """``path`` lies in the scope: one indexable range, as in app.agencies.service."""
     if scope.agency is None:
         return true()
-    prefix = scope.agency.path
-    # "0" is the character after "/": every path starting with ``prefix`` sorts below it.
-    return and_(path >= prefix, path < prefix[:-1] + "0")
+    return path_within(path, scope.agency.path)
 
 
 def is_published() -> ColumnElement[bool]:
