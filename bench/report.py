@@ -393,7 +393,7 @@ def chart(runs: list[dict[str, Any]], path: Path) -> None:
                 f"{run['r2']['reports_summed']:,} summed",
                 (run["scale"], run["r2"]["cold"]["p50_ms"]),
                 textcoords="offset points",
-                xytext=(4, -12),
+                xytext=(4, -12) if db == "sqlite" else (-70, 6),
                 fontsize=7,
                 color=colours[db],
             )
