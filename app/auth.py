@@ -22,9 +22,10 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +34,7 @@ from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
 from app.agencies.service import get_agency_by_code, is_within
 from app.db import SessionDep
-from app.errors import ForbiddenError, UnauthorizedError
+from app.errors import ForbiddenError, UnauthorizedError, problem_responses
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -165,3 +166,13 @@ async def authorize_agency_read(caller: CallerDep, agency: AgencyDep) -> AgencyA
 
 
 AgencyReadDep = Annotated[AgencyAccess, Depends(authorize_agency_read)]
+
+
+def public_read_router(*, tags: list[str | Enum]) -> APIRouter:
+    """A router of routes anyone may read; a token that is sent must still be valid (401)."""
+    return APIRouter(
+        prefix="/api/v1",
+        tags=tags,
+        dependencies=[Depends(get_caller)],
+        responses=problem_responses(401),
+    )

@@ -7,7 +7,7 @@ the newest (``latest_seq``) and newest published (``published_seq``) of them.
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col
 
 AGENCY_TREE = "agencies"
 
@@ -29,7 +29,3 @@ def bump(session: Session, name: str) -> None:
     )
     if bumped.rowcount == 0:  # the migration seeds the row; a wiped table must not stop counting
         session.add(DataVersion(name=name, version=1))
-
-
-def current(session: Session, name: str) -> int:
-    return session.exec(select(DataVersion.version).where(DataVersion.name == name)).one()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Query
 
-from app.auth import get_caller
+from app.auth import public_read_router
 from app.errors import NotFoundError, problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import RulePublic, rule_catalogue
@@ -18,13 +18,7 @@ from app.formats.sections import (
     format_summary,
 )
 
-# Anyone may read formats and rules; a token that is sent must still be valid (401 otherwise).
-router = APIRouter(
-    prefix="/api/v1",
-    tags=["formats"],
-    dependencies=[Depends(get_caller)],
-    responses=problem_responses(401),
-)
+router = public_read_router(tags=["formats"])
 
 # Built from the definitions so a new format is accepted here without editing this file.
 FormatId = StrEnum("FormatId", {format_id: format_id for format_id in FORMATS})  # type: ignore[misc]

@@ -207,8 +207,6 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULES_BY_CODE = {rule.code: rule for rule in RULES}
-
 
 # --------------------------------------------------------------------------------------------
 # Findings

@@ -10,6 +10,7 @@ from fastapi.responses import Response as PlainResponse
 from app.agencies.service import get_agency_by_code
 from app.auth import AgencyReadDep, AgencyWriteDep, Caller, CallerDep
 from app.cache import ImmutableResponseCache
+from app.conditional import IfNoneMatch, not_modified_response
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.formats.definitions import FORMATS
@@ -45,14 +46,6 @@ IfMatch = Annotated[
         examples=['"r1"'],
     ),
 ]
-IfNoneMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-None-Match",
-        description="ETag the caller holds; 304 when it is still current.",
-        examples=['"r1"'],
-    ),
-]
 READ_ERRORS = problem_responses(304, 401, 404, 422)
 SECTION_CACHE = ImmutableResponseCache(max_entries=2048)
 
@@ -61,12 +54,6 @@ def writer_of(caller: Caller) -> service.Writer:
     if caller.key is None:
         return service.Writer(written_by="admin")
     return service.Writer(written_by=f"key:{caller.key.key_id}", api_key_id=caller.key.id)
-
-
-def not_modified(if_none_match: str | None, etag: str) -> bool:
-    return if_none_match is not None and (
-        if_none_match.strip() == "*" or etag in (tag.strip() for tag in if_none_match.split(","))
-    )
 
 
 @router.put(
@@ -160,8 +147,8 @@ def get_report(
     stored = service.get_report(
         session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
     )
-    if not_modified(if_none_match, stored.etag):
-        return PlainResponse(status_code=304, headers={"ETag": stored.etag})
+    if (unchanged := not_modified_response(if_none_match, stored.etag)) is not None:
+        return unchanged
     response.headers["ETag"] = stored.etag
     response.headers["Vary"] = "Accept-Language, Authorization"
     return stored_report_json(stored, lang)
@@ -218,8 +205,8 @@ def get_revision(
         include_unpublished=access.may_see_unpublished,
         revision=revision,
     )
-    if not_modified(if_none_match, stored.etag):
-        return PlainResponse(status_code=304, headers={"ETag": stored.etag})
+    if (unchanged := not_modified_response(if_none_match, stored.etag)) is not None:
+        return unchanged
     response.headers["ETag"] = stored.etag
     return stored_report_json(stored, lang)
 
@@ -244,9 +231,8 @@ def get_section(
     visible = service.visible_revision(
         session, agency=access.agency, year=year, include_unpublished=include
     )
-    headers = {"ETag": visible.etag}
-    if not_modified(if_none_match, visible.etag):
-        return PlainResponse(status_code=304, headers=headers)
+    if (unchanged := not_modified_response(if_none_match, visible.etag)) is not None:
+        return unchanged
 
     def render() -> bytes:
         stored = service.load_revision(
@@ -261,7 +247,9 @@ def get_section(
 
     # A revision never changes, so its rendered sections can be kept (app/cache.py).
     body = SECTION_CACHE.get_or_make((visible.head.id, visible.revision, section), render)
-    return PlainResponse(content=body, media_type="application/json", headers=headers)
+    return PlainResponse(
+        content=body, media_type="application/json", headers={"ETag": visible.etag}
+    )
 
 
 @router.post(

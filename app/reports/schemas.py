@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic import create_model as _create_model
 
 from app.errors import SchemaValidationError
@@ -59,8 +59,6 @@ else:
     StoredReportOut = Annotated[
         functools.reduce(operator.or_, STORED_MODELS.values()), Field(discriminator="format")
     ]
-
-stored_report_adapter: TypeAdapter[Any] = TypeAdapter(StoredReportOut)
 
 
 class RevisionSummary(BaseModel):
@@ -182,8 +180,3 @@ else:
 
 
 SectionName = Literal["proactive", "applications", "reviews", "narrative"]
-
-
-def stored_body(meta: dict[str, Any], body: ReportBase) -> dict[str, Any]:
-    """The JSON of a stored revision: the body as stored plus its metadata."""
-    return {**body.model_dump(mode="json"), **meta}

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response as PlainResponse
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from app.agencies.schemas import AgencyRef
 from app.agencies.service import get_agency_by_code
-from app.auth import AgencyDep, get_caller
+from app.auth import AgencyDep, public_read_router
 from app.cache import ImmutableResponseCache
+from app.conditional import IfNoneMatch, not_modified_response
 from app.db import SessionDep
 from app.errors import SchemaProblem, SchemaValidationError, problem_responses
-from app.reports.router import not_modified
 from app.summaries import export, filing, service
 from app.summaries.schemas import (
     ExportDictionary,
@@ -32,25 +32,13 @@ from app.summaries.schemas import (
 from app.summaries.scope import Scope
 from app.summaries.versions import data_etag
 
-# Anyone may read summaries; a token that is sent must still be valid (401 otherwise).
-router = APIRouter(
-    prefix="/api/v1",
-    tags=["summaries"],
-    dependencies=[Depends(get_caller)],
-    responses=problem_responses(401),
-)
+router = public_read_router(tags=["summaries"])
 
 MAX_TREND_SPAN = 50
 YEAR_MIN, YEAR_MAX = 2008, 2100
 
 YearQuery = Annotated[
     int, Query(ge=YEAR_MIN, le=YEAR_MAX, description="Report year.", examples=[2024])
-]
-IfNoneMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-None-Match", description="ETag the caller holds; 304 when it is still current."
-    ),
 ]
 READ_ERRORS = problem_responses(304, 404, 422)
 
@@ -79,16 +67,10 @@ BODY_CACHE = ImmutableResponseCache(max_entries=512)
 
 def _respond(etag: str, if_none_match: str | None, make: Callable[[], BaseModel]) -> PlainResponse:
     """304 when the caller holds ``etag``; else the body for it, made at most once here."""
-    if (cached := _cached(if_none_match, etag)) is not None:
+    if (cached := not_modified_response(if_none_match, etag)) is not None:
         return cached
     body = BODY_CACHE.get_or_make(etag, lambda: make().model_dump_json().encode())
     return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
-
-
-def _cached(if_none_match: str | None, etag: str) -> PlainResponse | None:
-    if not_modified(if_none_match, etag):
-        return PlainResponse(status_code=304, headers={"ETag": etag})
-    return None
 
 
 @router.get(
@@ -229,7 +211,7 @@ def get_export(
     etag = data_etag(
         session, scope=scope, first_year=year, last_year=year, params=("export", scope.code, year)
     )
-    if (cached := _cached(if_none_match, etag)) is not None:
+    if (cached := not_modified_response(if_none_match, etag)) is not None:
         return cached
     name = f"disclosure-{year}-{scope.code or 'all'}.csv"
     return StreamingResponse(
