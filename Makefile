@@ -34,8 +34,10 @@ lint: sync
 # Benchmarks (bench/README.md): the bench dependency group and Debian's wrk load generator.
 bench: $(UV)
 	$(UV) sync --locked --group bench
+	@command -v wrk >/dev/null || [ "$$(id -u)" = 0 ] || \
+		{ echo "make bench needs wrk: sudo apt-get install wrk (Debian's package)" >&2; exit 1; }
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(UV) run --group bench python bench/run.py $(ARGS)
+	$(UV) run --locked --group bench python bench/run.py $(ARGS)
 
 clean:
 	rm -rf .tools .venv var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
