@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, insert, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency
 from app.db import begin_write, metadata, utcnow, write_use_case
 from app.errors import ConflictError, NotFoundError, PreconditionFailed, UnprocessableError
-from app.formats.cells import CellValue
-from app.formats.definitions import CellKey
+from app.formats.cells import CellValue, CompletedCells, complete
+from app.formats.definitions import FORMATS, CellKey
 from app.formats.rules import Evaluation, evaluate_in
 from app.formats.schema import ReportBase, from_cells
 from app.reports.cells import cells_from_rows, stored_rows
@@ -79,7 +80,7 @@ def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> Report
 
 
 def evaluate_both_languages(
-    body: ReportBase, *, year: int, previous: ReportBase | None
+    body: ReportBase, *, year: int, previous: ReportBase | CompletedCells | None
 ) -> tuple[Evaluation, list[dict[str, Any]]]:
     """Evaluate once per language and keep both messages, so reads never re-run the rules."""
     chinese, english = evaluate_in(body, year=year, previous=previous, langs=("zh", "en"))
@@ -115,24 +116,26 @@ def put_report(
 
     Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
     finding) when a submitted or published report breaks an error rule.
+
+    The rules only read, so they run before the write lock is taken; under the lock only
+    what can have changed meanwhile is read again (the head, the year before's revision).
     """
+    previous = _previous_year(session, agency=agency, year=year)
+    evaluation, findings = evaluate_both_languages(body, year=year, previous=_cells_of(previous))
+
     begin_write(session)
     _serialize_writers_of(session, agency=agency, year=year)
     head = session.exec(
         select(Report).where(Report.agency_id == agency.id, Report.year == year).with_for_update()
     ).first()
     _check_if_match(if_match, head)
-
-    previous = previous_year_body(session, agency=agency, year=year, include_unpublished=True)
-    evaluation, findings = evaluate_both_languages(body, year=year, previous=previous)
-    errors = sum(1 for finding in findings if finding["severity"] == "error")
-    if body.status in WRITE_STATUSES_NEEDING_NO_ERRORS and errors:
-        session.rollback()
-        raise UnprocessableError(
-            f"a {body.status} report must break no rule; it breaks {errors} "
-            "(store it as a draft to keep it anyway)",
-            findings=[{k: v for k, v in f.items() if k != "message_en"} for f in findings],
+    if _latest_revision_of(session, agency=agency, year=year - 1) != _revision_of(previous):
+        # The year before was rewritten since it was read: check against what is stored now.
+        previous = _previous_year(session, agency=agency, year=year)
+        evaluation, findings = evaluate_both_languages(
+            body, year=year, previous=_cells_of(previous)
         )
+    _refuse_errors_of_a_final_report(session, body, findings)
 
     now = utcnow()
     created = head is None
@@ -175,6 +178,19 @@ def put_report(
             f"report {agency.code}/{year} was written concurrently; retry with If-Match"
         ) from None
     return StoredReport(agency, head, revision, dict(evaluation.cells)), created
+
+
+def _refuse_errors_of_a_final_report(
+    session: Session, body: ReportBase, findings: list[dict[str, Any]]
+) -> None:
+    errors = sum(1 for finding in findings if finding["severity"] == "error")
+    if body.status in WRITE_STATUSES_NEEDING_NO_ERRORS and errors:
+        session.rollback()
+        raise UnprocessableError(
+            f"a {body.status} report must break no rule; it breaks {errors} "
+            "(store it as a draft to keep it anyway)",
+            findings=[{k: v for k, v in f.items() if k != "message_en"} for f in findings],
+        )
 
 
 def _serialize_writers_of(session: Session, *, agency: Agency, year: int) -> None:
@@ -359,16 +375,77 @@ def list_reports(
     return list(session.exec(query).all())
 
 
+@dataclass(frozen=True)
+class PreviousYear:
+    """The revision of the year before that the cross-year rules were run against."""
+
+    revision: int
+    cells: CompletedCells
+
+
 def previous_year_body(
     session: Session, *, agency: Agency, year: int, include_unpublished: bool
-) -> ReportBase | None:
-    try:
-        previous = get_report(
-            session, agency=agency, year=year - 1, include_unpublished=include_unpublished
+) -> CompletedCells | None:
+    """The year before's report as the cross-year rules read it (its completed cells)."""
+    return _cells_of(
+        _previous_year(session, agency=agency, year=year, include_unpublished=include_unpublished)
+    )
+
+
+def _previous_year(
+    session: Session, *, agency: Agency, year: int, include_unpublished: bool = True
+) -> PreviousYear | None:
+    """The visible revision of the year before with its cells, in one query; no pydantic body
+    is rebuilt, the rules need the cells only."""
+    visible = Report.latest_revision if include_unpublished else Report.published_revision
+    query = (
+        sa_select(  # sqlmodel's select types at most four columns
+            col(ReportRevision.revision),
+            col(ReportRevision.format),
+            col(ReportCell.section),
+            col(ReportCell.row),
+            col(ReportCell.column),
+            col(ReportCell.value),
         )
-    except NotFoundError:
+        .select_from(Report)
+        .join(
+            ReportRevision,
+            and_(
+                col(ReportRevision.report_id) == Report.id, col(ReportRevision.revision) == visible
+            ),
+        )
+        # Outer: a revision whose cells are all zero has no cell rows (zeros are not stored).
+        .outerjoin(
+            ReportCell,
+            and_(
+                col(ReportCell.report_id) == ReportRevision.report_id,
+                col(ReportCell.revision) == ReportRevision.revision,
+            ),
+        )
+        .where(col(Report.agency_id) == agency.id, col(Report.year) == year - 1)
+    )
+    if not include_unpublished:
+        query = query.where(col(ReportRevision.status) == "published")
+    rows = session.execute(query).all()
+    if not rows:
         return None
-    return previous.body()
+    revision, format_id = rows[0][0], rows[0][1]
+    stored = [row[2:] for row in rows if row[2] is not None]
+    return PreviousYear(revision, complete(FORMATS[format_id], cells_from_rows(format_id, stored)))
+
+
+def _latest_revision_of(session: Session, *, agency: Agency, year: int) -> int | None:
+    return session.exec(
+        select(Report.latest_revision).where(Report.agency_id == agency.id, Report.year == year)
+    ).first()
+
+
+def _revision_of(previous: PreviousYear | None) -> int | None:
+    return previous.revision if previous else None
+
+
+def _cells_of(previous: PreviousYear | None) -> CompletedCells | None:
+    return previous.cells if previous else None
 
 
 def _head(session: Session, *, agency: Agency, year: int) -> Report | None:
