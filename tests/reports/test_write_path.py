@@ -4,6 +4,7 @@ rules against a year rewritten while the rules ran, and the in-process queue of 
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.agencies.models import Agency
+from app.db import begin_write
 from app.formats.schema import parse_report
 from app.reports import service
 from app.reports.views import stored_report_json, written_report_json
@@ -104,3 +106,39 @@ def test_year_before_rewritten_while_the_rules_ran_is_checked_as_it_is_now(
 
     rules = {finding["rule"] for finding in stored.revision.findings}
     assert "report.unchanged_from_previous" not in rules
+
+
+def _begins_writing_within(session: Session, seconds: float) -> threading.Event:
+    """Call begin_write(session) in another thread; the event is set once it returned."""
+    began = threading.Event()
+
+    def write() -> None:
+        begin_write(session)
+        began.set()
+
+    threading.Thread(target=write, daemon=True).start()
+    began.wait(seconds)
+    return began
+
+
+def test_sqlite_writers_queue_in_process_until_the_transaction_ends(clean_db: Engine) -> None:
+    if clean_db.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writers queue per report on an advisory lock")
+    first, second = Session(clean_db), Session(clean_db)
+    try:
+        begin_write(first)
+        waiting = _begins_writing_within(second, 0.3)
+        assert not waiting.is_set()  # queued behind the first writer
+        first.rollback()
+        assert waiting.wait(5)
+        second.commit()
+
+        # Whatever ends a transaction lets the next writer in: commit, rollback, close.
+        begin_write(first)
+        first.commit()
+        assert _begins_writing_within(second, 5).is_set()
+        second.close()
+        assert _begins_writing_within(first, 5).is_set()
+    finally:
+        first.close()
+        second.close()
