@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, Table, and_, bindparam, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency
@@ -300,6 +301,9 @@ def _move_head(session: Session, head: Report, revision: ReportRevision, *, now:
     )
     for field, value in moved.items():
         setattr(head, field, value)
+    # A head this session loaded earlier went stale under the Core UPDATE: reload it on use.
+    if (loaded := session.identity_map.get(identity_key(Report, head.id))) is not None:
+        session.expire(loaded)
 
 
 @dataclass(frozen=True)

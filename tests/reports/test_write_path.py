@@ -108,6 +108,20 @@ def test_year_before_rewritten_while_the_rules_ran_is_checked_as_it_is_now(
     assert "report.unchanged_from_previous" not in rules
 
 
+def test_a_session_that_read_the_report_before_writing_reads_the_new_revision(
+    session: Session, township: Agency
+) -> None:
+    _put(session, township, seed_report(), 2020)
+    # Held, so the session's identity map keeps the head it loaded.
+    first = service.get_report(session, agency=township, year=2020, include_unpublished=True)
+
+    _put(session, township, with_cell(seed_report(), "/proactive/penalties/decisions", 5), 2020)
+
+    latest = service.get_report(session, agency=township, year=2020, include_unpublished=True)
+    assert (first.revision.revision, latest.revision.revision) == (1, 2)
+    assert latest.cells[("proactive", "penalties", "decisions")] == 5
+
+
 def _begins_writing_within(session: Session, seconds: float) -> threading.Event:
     """Call begin_write(session) in another thread; the event is set once it returned."""
     began = threading.Event()
