@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -91,12 +95,51 @@ def create_db_engine(url: str) -> Engine:
 def begin_write(session: Session) -> None:
     """Start a write use case's transaction; on SQLite it holds the write lock from BEGIN.
 
-    Call it before the first query of the use case, so the reads that decide the write
-    (an If-Match check, the next revision number) happen under the same lock.
+    Call it before the reads that decide the write (an If-Match check, the next revision
+    number), so they happen under the same lock. On SQLite the writers of one process first
+    queue on a Python lock, released when the transaction ends: a thread waiting there
+    wakes as soon as the lock is free, where SQLite's busy handler sleeps and retries.
     """
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={SQLITE_IMMEDIATE: True})
+    _join_sqlite_writer_queue(session)
+    try:
+        session.connection(execution_options={SQLITE_IMMEDIATE: True})
+    except BaseException:
+        _leave_sqlite_writer_queue(session)
+        raise
+
+
+_WRITER_QUEUE = "disclosure_sqlite_writer_queue"
+# Past SQLite's busy_timeout, stop queueing in process and let SQLite's busy handler decide
+# (as before the queue existed) rather than wait forever on a session that was never ended.
+WRITER_QUEUE_TIMEOUT = 30.0
+_writer_queues: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_writer_queues_guard = threading.Lock()
+
+
+def _join_sqlite_writer_queue(session: Session) -> None:
+    engine = session.get_bind()
+    if not isinstance(engine, Engine) or engine.dialect.name != "sqlite":
+        return  # PostgreSQL writers queue per report on an advisory lock
+    with _writer_queues_guard:
+        queue = _writer_queues.setdefault(engine, threading.Lock())
+    if queue.acquire(timeout=WRITER_QUEUE_TIMEOUT):
+        session.info[_WRITER_QUEUE] = queue
+
+
+def _leave_sqlite_writer_queue(session: OrmSession) -> None:
+    queue = session.info.pop(_WRITER_QUEUE, None)
+    if queue is not None:
+        queue.release()
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _end_of_transaction(session: OrmSession, transaction: SessionTransaction) -> None:
+    # After COMMIT or ROLLBACK reached SQLite, whether the use case, an error or the
+    # session's close ended it. A savepoint's end is not the transaction's.
+    if transaction.parent is None:
+        _leave_sqlite_writer_queue(session)
 
 
 def write_use_case(

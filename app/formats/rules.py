@@ -15,7 +15,7 @@ from typing import Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.formats import checks
-from app.formats.cells import CellValue, complete
+from app.formats.cells import CellValue, CompletedCells, complete
 from app.formats.checks import Context, Issue
 from app.formats.definitions import FORMATS, CellKey, Label, ReportFormat, RowRole
 from app.formats.messages import language, render
@@ -258,24 +258,31 @@ class Evaluation:
 
 
 def evaluate(
-    report: ReportBody, *, year: int, previous: ReportBody | None = None, lang: str = "zh"
+    report: ReportBody,
+    *,
+    year: int,
+    previous: ReportBody | CompletedCells | None = None,
+    lang: str = "zh",
 ) -> Evaluation:
     """Check ``report`` (for ``year``) against every rule of its format; no I/O.
 
-    ``previous`` is the same agency's report for the year before, in either format; the
-    cross-year rules run only when it is given.
+    ``previous`` is the same agency's report for the year before, in either format, as a body
+    or as its completed cells (all the cross-year rules read); they run only when it is given.
     """
     return evaluate_in(report, year=year, previous=previous, langs=(lang,))[0]
 
 
 def evaluate_in(
-    report: ReportBody, *, year: int, previous: ReportBody | None = None, langs: Sequence[str]
+    report: ReportBody,
+    *,
+    year: int,
+    previous: ReportBody | CompletedCells | None = None,
+    langs: Sequence[str],
 ) -> list[Evaluation]:
     """``evaluate`` once, with the findings worded in each of ``langs`` (same order)."""
     fmt = FORMATS[report.format]
     cells = complete(fmt, to_cells(report))
-    last = complete(FORMATS[previous.format], to_cells(previous)) if previous else None
-    context = Context(report, year, cells, last)
+    context = Context(report, year, cells, _completed(previous))
     ordered = _in_format_order(
         fmt, [(rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)]
     )
@@ -300,26 +307,37 @@ def evaluate_in(
     ]
 
 
+def _completed(previous: ReportBody | CompletedCells | None) -> CompletedCells | None:
+    if previous is None or isinstance(previous, CompletedCells):
+        return previous
+    return complete(FORMATS[previous.format], to_cells(previous))
+
+
 def _in_format_order(
     fmt: ReportFormat, found: list[tuple[Rule, Issue]]
 ) -> list[tuple[Rule, Issue]]:
     # By the first cell a finding points at, as the tables print them; /format first and
     # pointers outside the tables (channels) last. Ties keep catalogue order.
-    positions = {cell.pointer: index for index, cell in enumerate(fmt.cells())}
-    sections = {
-        f"/{section.key}": positions[
-            f"/{section.key}/{section.rows[0].key}/{section.rows[0].columns[0].key}"
-        ]
-        for section in fmt.sections
-    }
+    positions = _POINTER_POSITIONS[fmt.id]
     end = len(positions)
+    return sorted(
+        found,
+        key=lambda pair: positions.get(pair[1].cells[0], end) if pair[1].cells else end,
+    )
 
-    def position(pointer: str) -> int:
-        if pointer == "/format":
-            return -1
-        return positions.get(pointer, sections.get(pointer, end))
 
-    return sorted(found, key=lambda pair: position(pair[1].cells[0]) if pair[1].cells else end)
+def _pointer_positions(fmt: ReportFormat) -> dict[str, int]:
+    """Where a finding's first pointer sorts: a cell, a whole section, or /format first."""
+    positions = {cell.pointer: index for index, cell in enumerate(fmt.cells())}
+    for section in fmt.sections:
+        first = f"/{section.key}/{section.rows[0].key}/{section.rows[0].columns[0].key}"
+        positions[f"/{section.key}"] = positions[first]
+    positions["/format"] = -1
+    return positions
+
+
+# Built once: every evaluation sorts by them, and the formats never change.
+_POINTER_POSITIONS = {format_id: _pointer_positions(fmt) for format_id, fmt in FORMATS.items()}
 
 
 def _plain(value: int | Decimal | str | None) -> int | str | None:

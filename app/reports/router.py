@@ -31,7 +31,12 @@ from app.reports.schemas import (
     ValidateTarget,
     ValidationResult,
 )
-from app.reports.views import NarrativeView, narrative_section, stored_report_json
+from app.reports.views import (
+    NarrativeView,
+    narrative_section,
+    stored_report_json,
+    written_report_json,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -94,7 +99,7 @@ def put_report(
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["ETag"] = stored.etag
     response.headers["Location"] = f"/api/v1/agencies/{access.agency.code}/reports/{year}"
-    return stored_report_json(stored, lang)
+    return written_report_json(stored, body, lang)
 
 
 @router.get(

@@ -10,22 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, text
+from sqlalchemy import Select, Table, and_, bindparam, insert, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency
 from app.db import begin_write, metadata, utcnow, write_use_case
 from app.errors import ConflictError, NotFoundError, PreconditionFailed, UnprocessableError
-from app.formats.cells import CellValue
-from app.formats.definitions import CellKey
+from app.formats.cells import CellValue, CompletedCells, complete
+from app.formats.definitions import FORMATS, CellKey
 from app.formats.rules import Evaluation, evaluate_in
 from app.formats.schema import ReportBase, from_cells
 from app.reports.cells import cells_from_rows, stored_rows
 from app.reports.models import Report, ReportCell, ReportRevision
 
+REPORT_TABLE = metadata.tables["report"]  # Report declares no __tablename__ of its own
+REVISION_TABLE = metadata.tables[ReportRevision.__tablename__]
 REPORT_CELL_TABLE = metadata.tables[ReportCell.__tablename__]
 WRITE_STATUSES_NEEDING_NO_ERRORS = frozenset({"submitted", "published"})
 
@@ -79,7 +84,7 @@ def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> Report
 
 
 def evaluate_both_languages(
-    body: ReportBase, *, year: int, previous: ReportBase | None
+    body: ReportBase, *, year: int, previous: ReportBase | CompletedCells | None
 ) -> tuple[Evaluation, list[dict[str, Any]]]:
     """Evaluate once per language and keep both messages, so reads never re-run the rules."""
     chinese, english = evaluate_in(body, year=year, previous=previous, langs=("zh", "en"))
@@ -115,43 +120,34 @@ def put_report(
 
     Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
     finding) when a submitted or published report breaks an error rule.
+
+    The rules only read, so they run before the write lock is taken; under the lock only
+    what can have changed meanwhile is read again (the head, the year before's revision).
     """
+    previous = _previous_year(session, agency=agency, year=year)
+    evaluation, findings = evaluate_both_languages(body, year=year, previous=_cells_of(previous))
+
     begin_write(session)
     _serialize_writers_of(session, agency=agency, year=year)
-    head = session.exec(
-        select(Report).where(Report.agency_id == agency.id, Report.year == year).with_for_update()
-    ).first()
+    head = _locked_head(session, agency=agency, year=year)
     _check_if_match(if_match, head)
-
-    previous = previous_year_body(session, agency=agency, year=year, include_unpublished=True)
-    evaluation, findings = evaluate_both_languages(body, year=year, previous=previous)
-    errors = sum(1 for finding in findings if finding["severity"] == "error")
-    if body.status in WRITE_STATUSES_NEEDING_NO_ERRORS and errors:
-        session.rollback()
-        raise UnprocessableError(
-            f"a {body.status} report must break no rule; it breaks {errors} "
-            "(store it as a draft to keep it anyway)",
-            findings=[{k: v for k, v in f.items() if k != "message_en"} for f in findings],
+    if _latest_revision_of(session, agency=agency, year=year - 1) != _revision_of(previous):
+        # The year before was rewritten since it was read: check against what is stored now.
+        previous = _previous_year(session, agency=agency, year=year)
+        evaluation, findings = evaluate_both_languages(
+            body, year=year, previous=_cells_of(previous)
         )
+    _refuse_errors_of_a_final_report(session, body, findings)
 
+    # Core statements, not ORM flushes: three plain rows, no object graph to track.
     now = utcnow()
     created = head is None
-    if head is None:
-        head = Report(
-            agency_id=_id(agency),
-            year=year,
-            latest_revision=0,
-            format=body.format,
-            status=body.status,
-            scope=body.scope,
-            created_at=now,
-        )
-        session.add(head)
     try:
-        session.flush()  # gives a new head its id
-        revision = _new_revision(head, body, findings, writer=writer, created_at=now)
-        session.add(revision)
-        session.flush()
+        if head is None:
+            head = _insert_head(session, agency=agency, year=year, body=body, now=now)
+        revision = _insert_revision(
+            session, _new_revision(head, body, findings, writer=writer, created_at=now)
+        )
         rows = [
             {
                 "report_id": head.id,
@@ -166,7 +162,7 @@ def put_report(
         if rows:
             # Core executemany: the ORM's bulk path costs more than the insert itself.
             session.connection().execute(insert(REPORT_CELL_TABLE), rows)
-        _move_head(head, revision, now=now)
+        _move_head(session, head, revision, now=now)
         session.commit()
     except IntegrityError:
         # Two first writes of one report raced past each other; the loser retries.
@@ -175,6 +171,53 @@ def put_report(
             f"report {agency.code}/{year} was written concurrently; retry with If-Match"
         ) from None
     return StoredReport(agency, head, revision, dict(evaluation.cells)), created
+
+
+def _locked_head(session: Session, *, agency: Agency, year: int) -> Report | None:
+    """The head row, locked until commit on PostgreSQL; a detached copy, edited by hand."""
+    found = session.connection().execute(_LOCKED_HEAD, {"agency_id": agency.id, "year": year})
+    row = found.first()
+    return Report(**row._mapping) if row else None
+
+
+def _insert_head(
+    session: Session, *, agency: Agency, year: int, body: ReportBase, now: datetime
+) -> Report:
+    head = Report(
+        agency_id=_id(agency),
+        year=year,
+        latest_revision=0,
+        format=body.format,
+        status=body.status,
+        scope=body.scope,
+        created_at=now,
+        updated_at=now,
+    )
+    head.id = _insert_returning_id(session, REPORT_TABLE, head.model_dump(exclude={"id"}))
+    return head
+
+
+def _insert_revision(session: Session, revision: ReportRevision) -> ReportRevision:
+    revision.id = _insert_returning_id(session, REVISION_TABLE, revision.model_dump(exclude={"id"}))
+    return revision
+
+
+def _insert_returning_id(session: Session, table: Table, values: dict[str, Any]) -> int:
+    inserted = session.connection().execute(insert(table).returning(table.c.id), values)
+    return int(inserted.scalar_one())
+
+
+def _refuse_errors_of_a_final_report(
+    session: Session, body: ReportBase, findings: list[dict[str, Any]]
+) -> None:
+    errors = sum(1 for finding in findings if finding["severity"] == "error")
+    if body.status in WRITE_STATUSES_NEEDING_NO_ERRORS and errors:
+        session.rollback()
+        raise UnprocessableError(
+            f"a {body.status} report must break no rule; it breaks {errors} "
+            "(store it as a draft to keep it anyway)",
+            findings=[{k: v for k, v in f.items() if k != "message_en"} for f in findings],
+        )
 
 
 def _serialize_writers_of(session: Session, *, agency: Agency, year: int) -> None:
@@ -207,7 +250,7 @@ def _new_revision(
     findings: list[dict[str, Any]],
     *,
     writer: Writer,
-    created_at: Any,
+    created_at: datetime,
 ) -> ReportRevision:
     narrative = body.narrative
     return ReportRevision(
@@ -235,19 +278,32 @@ def _new_revision(
     )
 
 
-def _move_head(head: Report, revision: ReportRevision, *, now: Any) -> None:
-    head.latest_revision = revision.revision
-    head.latest_seq = revision.id
-    head.format = revision.format
-    head.status = revision.status
-    head.scope = revision.scope
-    head.error_count = revision.error_count
-    head.warning_count = revision.warning_count
-    head.updated_at = now
+def _move_head(session: Session, head: Report, revision: ReportRevision, *, now: datetime) -> None:
+    """Point the head at ``revision``, in the database and in the copy ``head``."""
+    moved: dict[str, Any] = {
+        "latest_revision": revision.revision,
+        "latest_seq": revision.id,
+        "format": revision.format,
+        "status": revision.status,
+        "scope": revision.scope,
+        "error_count": revision.error_count,
+        "warning_count": revision.warning_count,
+        "updated_at": now,
+    }
     if revision.status == "published":
-        head.published_revision = revision.revision
-        head.published_seq = revision.id
-        head.published_scope = revision.scope
+        moved |= {
+            "published_revision": revision.revision,
+            "published_seq": revision.id,
+            "published_scope": revision.scope,
+        }
+    session.connection().execute(
+        update(REPORT_TABLE).where(REPORT_TABLE.c.id == head.id).values(moved)
+    )
+    for field, value in moved.items():
+        setattr(head, field, value)
+    # A head this session loaded earlier went stale under the Core UPDATE: reload it on use.
+    if (loaded := session.identity_map.get(identity_key(Report, head.id))) is not None:
+        session.expire(loaded)
 
 
 @dataclass(frozen=True)
@@ -359,16 +415,83 @@ def list_reports(
     return list(session.exec(query).all())
 
 
+@dataclass(frozen=True)
+class PreviousYear:
+    """The revision of the year before that the cross-year rules were run against."""
+
+    revision: int
+    cells: CompletedCells
+
+
 def previous_year_body(
     session: Session, *, agency: Agency, year: int, include_unpublished: bool
-) -> ReportBase | None:
-    try:
-        previous = get_report(
-            session, agency=agency, year=year - 1, include_unpublished=include_unpublished
-        )
-    except NotFoundError:
+) -> CompletedCells | None:
+    """The year before's report as the cross-year rules read it (its completed cells)."""
+    return _cells_of(
+        _previous_year(session, agency=agency, year=year, include_unpublished=include_unpublished)
+    )
+
+
+def _previous_year(
+    session: Session, *, agency: Agency, year: int, include_unpublished: bool = True
+) -> PreviousYear | None:
+    """The visible revision of the year before with its cells, in one query; no pydantic body
+    is rebuilt, the rules need the cells only."""
+    query = _LATEST_REVISION_CELLS if include_unpublished else _PUBLISHED_REVISION_CELLS
+    rows = session.connection().execute(query, {"agency_id": agency.id, "year": year - 1}).all()
+    if not rows:
         return None
-    return previous.body()
+    revision, format_id = rows[0][0], rows[0][1]
+    stored = [
+        (section, row, column, value)
+        for *_, section, row, column, value in rows
+        if section is not None
+    ]
+    return PreviousYear(revision, complete(FORMATS[format_id], cells_from_rows(format_id, stored)))
+
+
+def _latest_revision_of(session: Session, *, agency: Agency, year: int) -> int | None:
+    found = session.connection().execute(_LATEST_REVISION, {"agency_id": agency.id, "year": year})
+    return found.scalar_one_or_none()
+
+
+def _visible_revision_cells(visible: str, *, published_only: bool) -> Select[Any]:
+    report, revision, cell = REPORT_TABLE.c, REVISION_TABLE.c, REPORT_CELL_TABLE.c
+    query = (
+        sa_select(
+            revision.revision, revision.format, cell.section, cell.row, cell.column, cell.value
+        )
+        .select_from(REPORT_TABLE)
+        .join(
+            REVISION_TABLE,
+            and_(revision.report_id == report.id, revision.revision == report[visible]),
+        )
+        # Outer: a revision whose cells are all zero has no cell rows (zeros are not stored).
+        .outerjoin(
+            REPORT_CELL_TABLE,
+            and_(cell.report_id == revision.report_id, cell.revision == revision.revision),
+        )
+        .where(_REPORT_OF_AGENCY_AND_YEAR)
+    )
+    return query.where(revision.status == "published") if published_only else query
+
+
+# Statements built once: building one costs more than running it from SQLAlchemy's cache.
+_REPORT_OF_AGENCY_AND_YEAR = and_(
+    REPORT_TABLE.c.agency_id == bindparam("agency_id"), REPORT_TABLE.c.year == bindparam("year")
+)
+_LATEST_REVISION_CELLS = _visible_revision_cells("latest_revision", published_only=False)
+_PUBLISHED_REVISION_CELLS = _visible_revision_cells("published_revision", published_only=True)
+_LATEST_REVISION = sa_select(REPORT_TABLE.c.latest_revision).where(_REPORT_OF_AGENCY_AND_YEAR)
+_LOCKED_HEAD = sa_select(REPORT_TABLE).where(_REPORT_OF_AGENCY_AND_YEAR).with_for_update()
+
+
+def _revision_of(previous: PreviousYear | None) -> int | None:
+    return previous.revision if previous else None
+
+
+def _cells_of(previous: PreviousYear | None) -> CompletedCells | None:
+    return previous.cells if previous else None
 
 
 def _head(session: Session, *, agency: Agency, year: int) -> Report | None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.formats.schema import Channels, Contact
+from app.formats.cells import CellValue
+from app.formats.definitions import FORMATS, CellKey
+from app.formats.schema import Channels, Contact, Narrative, ReportBase
+from app.reports.cells import is_amount
 from app.reports.service import StoredReport, localized_findings
 
 
@@ -23,6 +27,44 @@ def stored_report_json(stored: StoredReport, lang: str) -> dict[str, Any]:
         "warning_count": revision.warning_count,
         "findings": localized_findings(revision.findings, lang),
     }
+
+
+def written_report_json(stored: StoredReport, body: ReportBase, lang: str) -> dict[str, Any]:
+    """The PUT response: ``stored_report_json`` of the revision just written, made from the
+    validated body and its evaluated cells rather than a body rebuilt and validated again."""
+    revision = stored.revision
+    return {
+        **_body_with_cells_json(body, stored.cells),
+        "agency_code": stored.agency.code,
+        "year": stored.head.year,
+        "revision": revision.revision,
+        "written_by": revision.written_by,
+        "written_at": revision.created_at,
+        "error_count": revision.error_count,
+        "warning_count": revision.warning_count,
+        "findings": localized_findings(revision.findings, lang),
+    }
+
+
+def _body_with_cells_json(body: ReportBase, cells: Mapping[CellKey, CellValue]) -> dict[str, Any]:
+    """``body`` as JSON with every cell as stored: omitted and blank totals computed."""
+    dumped = body.model_dump(mode="json")
+    # Only a total can differ from the body: the service computes those left out or blank.
+    for key in _TOTAL_CELLS[body.format]:
+        value = cells[key]
+        section, row, column = key
+        # Amounts are strings in JSON; a computed amount total may be a plain int.
+        amount = value is not None and is_amount(body.format, key)
+        dumped[section][row][column] = str(value) if amount else value
+    if dumped["narrative"] is None:
+        # A stored revision always reads back with a narrative, its parts null.
+        dumped["narrative"] = dict.fromkeys(Narrative.model_fields)
+    return dumped
+
+
+_TOTAL_CELLS = {
+    format_id: tuple(cell.key for cell in fmt.total_cells()) for format_id, fmt in FORMATS.items()
+}
 
 
 NARRATIVE_PARTS = (
