@@ -16,7 +16,7 @@ from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
-from app.formats.sections import SectionView, render_section
+from app.formats.sections import SectionView, render_section_json
 from app.i18n import LangDep
 from app.json_body import JsonObjectDep
 from app.reports import service
@@ -238,12 +238,9 @@ def get_section(
         stored = service.load_revision(
             session, agency=access.agency, visible=visible, include_unpublished=include
         )
-        view = (
-            narrative_section(stored)
-            if section == "narrative"
-            else render_section(FORMATS[stored.revision.format], section, stored.cells)
-        )
-        return view.model_dump_json().encode()
+        if section == "narrative":
+            return narrative_section(stored).model_dump_json().encode()
+        return render_section_json(FORMATS[stored.revision.format], section, stored.cells)
 
     # A revision never changes, so its rendered sections can be kept (app/cache.py).
     body = SECTION_CACHE.get_or_make((visible.head.id, visible.revision, section), render)
