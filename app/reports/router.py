@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Response, status
 from fastapi.responses import Response as PlainResponse
 
 from app.agencies.service import get_agency_by_code
-from app.auth import AgencyReadDep, AgencyWriteDep, Caller, CallerDep
+from app.auth import AgencyCode, AgencyReadDep, AgencyWriteDep, Caller, CallerDep
 from app.cache import ImmutableResponseCache
 from app.conditional import IfNoneMatch, not_modified_response
 from app.db import SessionDep
@@ -19,7 +19,7 @@ from app.formats.schema import parse_report
 from app.formats.sections import SectionView, render_section_json
 from app.i18n import LangDep
 from app.json_body import JsonObjectDep
-from app.reports import service
+from app.reports import section_read, service
 from app.reports.openapi import report_request_body, validate_request_body
 from app.reports.schemas import (
     ReportList,
@@ -218,35 +218,38 @@ def get_revision(
     responses=READ_ERRORS,
 )
 def get_section(
-    access: AgencyReadDep,
+    caller: CallerDep,
     session: SessionDep,
     year: Year,
     section: SectionName,
+    code: AgencyCode,  # after the others: the OpenAPI parameters keep AgencyReadDep's order
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """`proactive`, `applications` and `reviews` list every row and column with its labels and
     value (null: not reported); `narrative` gives parts 一, 五 and 六 with the channels,
     contact and fees."""
-    include = access.may_see_unpublished
-    visible = service.visible_revision(
-        session, agency=access.agency, year=year, include_unpublished=include
-    )
-    if (unchanged := not_modified_response(if_none_match, visible.etag)) is not None:
+    # AgencyReadDep's agency, authorization and service.visible_revision in one query.
+    head = section_read.find_report_head(session, code=code, year=year)
+    include = caller.may_act_on_path(head.agency_path)
+    revision = head.visible_revision(include_unpublished=include)
+    etag = service.etag_for(revision)
+    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
         return unchanged
 
     def render() -> bytes:
-        stored = service.load_revision(
-            session, agency=access.agency, visible=visible, include_unpublished=include
-        )
         if section == "narrative":
+            stored = section_read.load_revision_row(
+                session, head=head, revision=revision, include_unpublished=include
+            )
             return narrative_section(stored).model_dump_json().encode()
-        return render_section_json(FORMATS[stored.revision.format], section, stored.cells)
+        table = section_read.load_section_cells(
+            session, head=head, revision=revision, section=section, include_unpublished=include
+        )
+        return render_section_json(FORMATS[table.format], section, table.cells)
 
     # A revision never changes, so its rendered sections can be kept (app/cache.py).
-    body = SECTION_CACHE.get_or_make((visible.head.id, visible.revision, section), render)
-    return PlainResponse(
-        content=body, media_type="application/json", headers={"ETag": visible.etag}
-    )
+    body = SECTION_CACHE.get_or_make((head.report_id, revision, section), render)
+    return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.post(

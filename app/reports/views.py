@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from app.formats.schema import Channels, Contact
+from app.reports.models import ReportRevision
 from app.reports.service import StoredReport, localized_findings
 
 
@@ -58,8 +59,7 @@ class NarrativeView(BaseModel):
     )
 
 
-def narrative_section(stored: StoredReport) -> NarrativeView:
-    revision = stored.revision
+def narrative_section(revision: ReportRevision) -> NarrativeView:
     return NarrativeView(
         format=revision.format,
         key="narrative",

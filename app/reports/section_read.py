@@ -1,0 +1,116 @@
+"""Reading one section of a stored report: the service's hottest read, kept lean.
+
+The section GET answers most requests from its cache of rendered revisions, so what it does
+on every request is find which revision the caller sees. That is one query for the agency
+and the report's head together, of the few columns needed, with statements built once at
+import (building and cache-keying a statement costs more than SQLite running it), and no ORM
+objects. The 404s are those of ``get_agency_by_code`` and ``service.visible_revision``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, inspect, select
+from sqlmodel import Session
+
+from app.agencies.models import Agency
+from app.errors import NotFoundError
+from app.formats.cells import CellValue
+from app.formats.definitions import CellKey
+from app.reports.cells import cells_from_rows
+from app.reports.models import Report, ReportCell, ReportRevision
+
+_AGENCY_TABLE = inspect(Agency).local_table
+_REPORT_TABLE = inspect(Report).local_table
+_AGENCY, _REPORT = _AGENCY_TABLE.c, _REPORT_TABLE.c
+_REVISION = inspect(ReportRevision).local_table.c
+_CELL = inspect(ReportCell).local_table.c
+
+_AGENCY_AND_HEAD = (
+    select(_AGENCY.path, _REPORT.id, _REPORT.latest_revision, _REPORT.published_revision)
+    .select_from(
+        _AGENCY_TABLE.outerjoin(
+            _REPORT_TABLE,
+            and_(_REPORT.agency_id == _AGENCY.id, _REPORT.year == bindparam("year")),
+        )
+    )
+    .where(_AGENCY.code == bindparam("code"))
+)
+_REVISION_FORMAT_AND_STATUS = select(_REVISION.format, _REVISION.status).where(
+    _REVISION.report_id == bindparam("report_id"), _REVISION.revision == bindparam("revision")
+)
+_SECTION_CELLS = select(_CELL.section, _CELL.row, _CELL.column, _CELL.value).where(
+    _CELL.report_id == bindparam("report_id"),
+    _CELL.revision == bindparam("revision"),
+    _CELL.section == bindparam("section"),
+)
+
+
+@dataclass(frozen=True)
+class ReportHead:
+    """An agency found by its code, and the head of its report for one year if it has one."""
+
+    agency_code: str
+    agency_path: str
+    year: int
+    report_id: int | None
+    latest_revision: int | None
+    published_revision: int | None
+
+    def visible_revision(self, *, include_unpublished: bool) -> int:
+        """The revision the caller sees: the latest, or the latest published; 404 if none."""
+        if self.report_id is None:
+            raise NotFoundError(f"agency {self.agency_code} has no report for {self.year}")
+        number = self.latest_revision if include_unpublished else self.published_revision
+        if number is None:
+            raise NotFoundError(
+                f"agency {self.agency_code} has no published report for {self.year}"
+            )
+        return number
+
+
+def find_report_head(session: Session, *, code: str, year: int) -> ReportHead:
+    found = session.execute(_AGENCY_AND_HEAD, {"code": code, "year": year}).first()
+    if found is None:
+        raise NotFoundError(f"unknown agency {code}")
+    path, report_id, latest, published = found
+    return ReportHead(code, path, year, report_id, latest, published)
+
+
+@dataclass(frozen=True)
+class SectionCells:
+    """The cells of one section of one revision (the other sections' cells show 0)."""
+
+    format: str
+    cells: dict[CellKey, CellValue]
+
+
+def load_section_cells(
+    session: Session, *, head: ReportHead, revision: int, section: str, include_unpublished: bool
+) -> SectionCells:
+    """Like ``service.load_revision``, for one table section: two small queries, no ORM."""
+    params = {"report_id": head.report_id, "revision": revision}
+    found = session.execute(_REVISION_FORMAT_AND_STATUS, params).first()
+    if found is None or (not include_unpublished and found.status != "published"):
+        raise NotFoundError(
+            f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
+        )
+    rows = session.execute(_SECTION_CELLS, {**params, "section": section}).all()
+    return SectionCells(found.format, cells_from_rows(found.format, rows))
+
+
+def load_revision_row(
+    session: Session, *, head: ReportHead, revision: int, include_unpublished: bool
+) -> ReportRevision:
+    """The stored revision itself (its narrative, channels, contact), for the narrative."""
+    stored = session.scalars(
+        select(ReportRevision).where(
+            _REVISION.report_id == head.report_id, _REVISION.revision == revision
+        )
+    ).first()
+    if stored is None or (not include_unpublished and stored.status != "published"):
+        raise NotFoundError(
+            f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
+        )
+    return stored
