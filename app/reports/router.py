@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
+from sqlalchemy import Engine
 
 from app.agencies.service import get_agency_by_code
 from app.auth import AgencyCode, AgencyReadDep, AgencyWriteDep, Caller, CallerDep
@@ -219,7 +220,7 @@ def get_revision(
 )
 def get_section(
     caller: CallerDep,
-    session: SessionDep,
+    request: Request,
     year: Year,
     section: SectionName,
     code: AgencyCode,  # after the others: the OpenAPI parameters keep AgencyReadDep's order
@@ -228,27 +229,33 @@ def get_section(
     """`proactive`, `applications` and `reviews` list every row and column with its labels and
     value (null: not reported); `narrative` gives parts 一, 五 and 六 with the channels,
     contact and fees."""
-    # AgencyReadDep's agency, authorization and service.visible_revision in one query.
-    head = section_read.find_report_head(session, code=code, year=year)
-    include = caller.may_act_on_path(head.agency_path)
-    revision = head.visible_revision(include_unpublished=include)
-    etag = service.etag_for(revision)
-    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
-        return unchanged
+    engine: Engine = request.app.state.engine
+    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
+        # AgencyReadDep's agency, authorization and service.visible_revision in one query.
+        head = section_read.find_report_head(connection, code=code, year=year)
+        include = caller.may_act_on_path(head.agency_path)
+        revision = head.visible_revision(include_unpublished=include)
+        etag = service.etag_for(revision)
+        if (unchanged := not_modified_response(if_none_match, etag)) is not None:
+            return unchanged
 
-    def render() -> bytes:
-        if section == "narrative":
-            stored = section_read.load_revision_row(
-                session, head=head, revision=revision, include_unpublished=include
+        def render() -> bytes:
+            if section == "narrative":
+                stored = section_read.load_revision_row(
+                    connection, head=head, revision=revision, include_unpublished=include
+                )
+                return narrative_section(stored).model_dump_json().encode()
+            table = section_read.load_section_cells(
+                connection,
+                head=head,
+                revision=revision,
+                section=section,
+                include_unpublished=include,
             )
-            return narrative_section(stored).model_dump_json().encode()
-        table = section_read.load_section_cells(
-            session, head=head, revision=revision, section=section, include_unpublished=include
-        )
-        return render_section_json(FORMATS[table.format], section, table.cells)
+            return render_section_json(FORMATS[table.format], section, table.cells)
 
-    # A revision never changes, so its rendered sections can be kept (app/cache.py).
-    body = SECTION_CACHE.get_or_make((head.report_id, revision, section), render)
+        # A revision never changes, so its rendered sections can be kept (app/cache.py).
+        body = SECTION_CACHE.get_or_make((head.report_id, revision, section), render)
     return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
 
 

@@ -3,15 +3,16 @@
 The section GET answers most requests from its cache of rendered revisions, so what it does
 on every request is find which revision the caller sees. That is one query for the agency
 and the report's head together, of the few columns needed, with statements built once at
-import (building and cache-keying a statement costs more than SQLite running it), and no ORM
-objects. The 404s are those of ``get_agency_by_code`` and ``service.visible_revision``.
+import (building and cache-keying a statement costs more than SQLite running it), run on a
+plain Connection: no ORM Session or objects, whose bookkeeping costs as much again. The 404s
+are those of ``get_agency_by_code`` and ``service.visible_revision``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, inspect, select
+from sqlalchemy import Connection, and_, bindparam, inspect, select
 from sqlmodel import Session
 
 from app.agencies.models import Agency
@@ -70,8 +71,8 @@ class ReportHead:
         return number
 
 
-def find_report_head(session: Session, *, code: str, year: int) -> ReportHead:
-    found = session.execute(_AGENCY_AND_HEAD, {"code": code, "year": year}).first()
+def find_report_head(connection: Connection, *, code: str, year: int) -> ReportHead:
+    found = connection.execute(_AGENCY_AND_HEAD, {"code": code, "year": year}).first()
     if found is None:
         raise NotFoundError(f"unknown agency {code}")
     path, report_id, latest, published = found
@@ -87,28 +88,34 @@ class SectionCells:
 
 
 def load_section_cells(
-    session: Session, *, head: ReportHead, revision: int, section: str, include_unpublished: bool
+    connection: Connection,
+    *,
+    head: ReportHead,
+    revision: int,
+    section: str,
+    include_unpublished: bool,
 ) -> SectionCells:
     """Like ``service.load_revision``, for one table section: two small queries, no ORM."""
     params = {"report_id": head.report_id, "revision": revision}
-    found = session.execute(_REVISION_FORMAT_AND_STATUS, params).first()
+    found = connection.execute(_REVISION_FORMAT_AND_STATUS, params).first()
     if found is None or (not include_unpublished and found.status != "published"):
         raise NotFoundError(
             f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
         )
-    rows = session.execute(_SECTION_CELLS, {**params, "section": section}).all()
+    rows = connection.execute(_SECTION_CELLS, {**params, "section": section}).all()
     return SectionCells(found.format, cells_from_rows(found.format, rows))
 
 
 def load_revision_row(
-    session: Session, *, head: ReportHead, revision: int, include_unpublished: bool
+    connection: Connection, *, head: ReportHead, revision: int, include_unpublished: bool
 ) -> ReportRevision:
     """The stored revision itself (its narrative, channels, contact), for the narrative."""
-    stored = session.scalars(
-        select(ReportRevision).where(
-            _REVISION.report_id == head.report_id, _REVISION.revision == revision
-        )
-    ).first()
+    with Session(connection) as session:
+        stored = session.scalars(
+            select(ReportRevision).where(
+                _REVISION.report_id == head.report_id, _REVISION.revision == revision
+            )
+        ).first()
     if stored is None or (not include_unpublished and stored.status != "published"):
         raise NotFoundError(
             f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
