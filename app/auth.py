@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -93,7 +94,6 @@ class AgencyAccess:
 
 async def get_caller(
     request: Request,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None:
@@ -105,14 +105,18 @@ async def get_caller(
     admin_token: str = request.app.state.admin_token
     if hmac.compare_digest(token.encode(), admin_token.encode()):
         return Caller(kind="admin")
-    # Only an agency key needs the database: anonymous and admin calls stay on the event loop.
-    return await run_in_threadpool(_key_caller, session, token, request.app.state.key_secret)
+    # Only an agency key needs the database: anonymous and admin calls stay on the event loop,
+    # and open no Session at all (the section GET, the hottest route, needs none either).
+    engine: Engine = request.app.state.engine
+    return await run_in_threadpool(_key_caller, engine, token, request.app.state.key_secret)
 
 
-def _key_caller(session: Session, token: str, key_secret: str) -> Caller:
-    api_key, agency = authenticate_key(session, token=token, key_secret=key_secret)
-    # Its own small transaction, committed before the route runs (never in a teardown).
-    record_use(session, api_key=api_key)
+def _key_caller(engine: Engine, token: str, key_secret: str) -> Caller:
+    # Its own session and small transaction, committed before the route runs (never in a
+    # teardown); the key and agency it returns keep their loaded attributes once it closes.
+    with Session(engine, expire_on_commit=False) as session:
+        api_key, agency = authenticate_key(session, token=token, key_secret=key_secret)
+        record_use(session, api_key=api_key)
     return Caller(kind="agency", agency=agency, key=api_key)
 
 
