@@ -11,6 +11,7 @@ are those of ``get_agency_by_code`` and ``service.visible_revision``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Connection, and_, bindparam, inspect, select
 from sqlmodel import Session
@@ -18,8 +19,8 @@ from sqlmodel import Session
 from app.agencies.models import Agency
 from app.errors import NotFoundError
 from app.formats.cells import CellValue
-from app.formats.definitions import CellKey
-from app.reports.cells import cells_from_rows
+from app.formats.definitions import FORMATS, CellKey
+from app.reports.cells import from_stored
 from app.reports.models import Report, ReportCell, ReportRevision
 
 _AGENCY_TABLE = inspect(Agency).local_table
@@ -81,7 +82,7 @@ def find_report_head(connection: Connection, *, code: str, year: int) -> ReportH
 
 @dataclass(frozen=True)
 class SectionCells:
-    """The cells of one section of one revision (the other sections' cells show 0)."""
+    """The cells of one section of one revision."""
 
     format: str
     cells: dict[CellKey, CellValue]
@@ -103,7 +104,18 @@ def load_section_cells(
             f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
         )
     rows = connection.execute(_SECTION_CELLS, {**params, "section": section}).all()
-    return SectionCells(found.format, cells_from_rows(found.format, rows))
+    stored = {(table, row, column): value for table, row, column, value in rows}
+    # As cells_from_rows does for the whole format: a cell without a row is 0.
+    cells = {
+        key: from_stored(found.format, key, stored.get(key, 0))
+        for key in _cell_keys(found.format, section)
+    }
+    return SectionCells(found.format, cells)
+
+
+@cache
+def _cell_keys(format_id: str, section: str) -> tuple[CellKey, ...]:
+    return tuple(cell.key for cell in FORMATS[format_id].cells() if cell.section == section)
 
 
 def load_revision_row(

@@ -45,7 +45,8 @@ def test_each_caller_sees_the_revision_it_may_see_in_every_section(
     stranger = bearer(issue_key(session, make_agency(session, "320900", name="盐城市人民政府")))
     city_key = bearer(issue_key(session, get_agency_by_code(session, "320800")))
     published = hongze(2024)
-    draft = with_cell(published, "/proactive/coercion/decisions", 3) | {
+    changed = with_cell(published, "/proactive/coercion/decisions", 3)
+    draft = with_cell(changed, "/reviews/review/pending", None) | {
         "status": "draft",
         "narrative": {"overview": "草稿"},
     }
