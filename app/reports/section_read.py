@@ -26,8 +26,9 @@ from app.reports.models import Report, ReportCell, ReportRevision
 _AGENCY_TABLE = inspect(Agency).local_table
 _REPORT_TABLE = inspect(Report).local_table
 _AGENCY, _REPORT = _AGENCY_TABLE.c, _REPORT_TABLE.c
-_REVISION = inspect(ReportRevision).local_table.c
-_CELL = inspect(ReportCell).local_table.c
+_REVISION_TABLE = inspect(ReportRevision).local_table
+_CELL_TABLE = inspect(ReportCell).local_table
+_REVISION, _CELL = _REVISION_TABLE.c, _CELL_TABLE.c
 
 _AGENCY_AND_HEAD = (
     select(_AGENCY.path, _REPORT.id, _REPORT.latest_revision, _REPORT.published_revision)
@@ -39,13 +40,24 @@ _AGENCY_AND_HEAD = (
     )
     .where(_AGENCY.code == bindparam("code"))
 )
-_REVISION_FORMAT_AND_STATUS = select(_REVISION.format, _REVISION.status).where(
-    _REVISION.report_id == bindparam("report_id"), _REVISION.revision == bindparam("revision")
-)
-_SECTION_CELLS = select(_CELL.section, _CELL.row, _CELL.column, _CELL.value).where(
-    _CELL.report_id == bindparam("report_id"),
-    _CELL.revision == bindparam("revision"),
-    _CELL.section == bindparam("section"),
+# The revision's format and status with the section's cell rows, if any (a revision of
+# zeros has none): one round trip. Cell columns are NULL in the row an outer join adds.
+_REVISION_AND_SECTION_CELLS = (
+    select(_REVISION.format, _REVISION.status, _CELL.row, _CELL.column, _CELL.value)
+    .select_from(
+        _REVISION_TABLE.outerjoin(
+            _CELL_TABLE,
+            and_(
+                _CELL.report_id == _REVISION.report_id,
+                _CELL.revision == _REVISION.revision,
+                _CELL.section == bindparam("section"),
+            ),
+        )
+    )
+    .where(
+        _REVISION.report_id == bindparam("report_id"),
+        _REVISION.revision == bindparam("revision"),
+    )
 )
 
 
@@ -96,21 +108,21 @@ def load_section_cells(
     section: str,
     include_unpublished: bool,
 ) -> SectionCells:
-    """Like ``service.load_revision``, for one table section: two small queries, no ORM."""
-    params = {"report_id": head.report_id, "revision": revision}
-    found = connection.execute(_REVISION_FORMAT_AND_STATUS, params).first()
-    if found is None or (not include_unpublished and found.status != "published"):
+    """Like ``service.load_revision``, for one table section: one small query, no ORM."""
+    params = {"report_id": head.report_id, "revision": revision, "section": section}
+    rows = connection.execute(_REVISION_AND_SECTION_CELLS, params).all()
+    if not rows or (not include_unpublished and rows[0].status != "published"):
         raise NotFoundError(
             f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
         )
-    rows = connection.execute(_SECTION_CELLS, {**params, "section": section}).all()
-    stored = {(table, row, column): value for table, row, column, value in rows}
+    format_id = rows[0].format
+    stored = {(section, cell.row, cell.column): cell.value for cell in rows if cell.row is not None}
     # As cells_from_rows does for the whole format: a cell without a row is 0.
     cells = {
-        key: from_stored(found.format, key, stored.get(key, 0))
-        for key in _cell_keys(found.format, section)
+        key: from_stored(format_id, key, stored.get(key, 0))
+        for key in _cell_keys(format_id, section)
     }
-    return SectionCells(found.format, cells)
+    return SectionCells(format_id, cells)
 
 
 @cache
