@@ -11,6 +11,8 @@ Routes declare what they need with one alias:
     AgencyWriteDep   the {code} agency, for the administrator or a key of that agency or one
                      above it                                   401 anonymous, 404, then 403
     AgencyReadDep    the {code} agency and whether the caller may see unpublished data   404
+                     (the section GET, the hottest read, does the same in one query with
+                     the report's head: app/reports/section_read.py, may_act_on_path)
 
 Order of checks: a bad token is refused before anything is looked up, an anonymous caller of
 a write route before the agency is loaded (so nobody learns more than "log in"); agency codes
@@ -27,12 +29,13 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
-from app.agencies.service import get_agency_by_code, is_within
+from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
 from app.errors import ForbiddenError, UnauthorizedError, problem_responses
 
@@ -66,9 +69,15 @@ class Caller:
 
     def may_act_on(self, agency: Agency) -> bool:
         """The administrator, or a key of ``agency`` or of an agency above it."""
+        return self.may_act_on_path(agency.path)
+
+    def may_act_on_path(self, agency_path: str) -> bool:
+        """``may_act_on`` for a read that fetched the agency's path alone, not the Agency."""
         if self.kind == "admin":
             return True
-        return self.agency is not None and is_within(self.agency, agency)
+        # Materialised paths ("1/5/23/"): below an agency is what starts with its path, as in
+        # app.agencies.service.is_within.
+        return self.agency is not None and agency_path.startswith(self.agency.path)
 
 
 ANONYMOUS = Caller(kind="anonymous")
@@ -85,7 +94,6 @@ class AgencyAccess:
 
 async def get_caller(
     request: Request,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None:
@@ -97,14 +105,18 @@ async def get_caller(
     admin_token: str = request.app.state.admin_token
     if hmac.compare_digest(token.encode(), admin_token.encode()):
         return Caller(kind="admin")
-    # Only an agency key needs the database: anonymous and admin calls stay on the event loop.
-    return await run_in_threadpool(_key_caller, session, token, request.app.state.key_secret)
+    # Only an agency key needs the database: anonymous and admin calls stay on the event loop,
+    # and open no Session at all (the section GET, the hottest route, needs none either).
+    engine: Engine = request.app.state.engine
+    return await run_in_threadpool(_key_caller, engine, token, request.app.state.key_secret)
 
 
-def _key_caller(session: Session, token: str, key_secret: str) -> Caller:
-    api_key, agency = authenticate_key(session, token=token, key_secret=key_secret)
-    # Its own small transaction, committed before the route runs (never in a teardown).
-    record_use(session, api_key=api_key)
+def _key_caller(engine: Engine, token: str, key_secret: str) -> Caller:
+    # Its own session and small transaction, committed before the route runs (never in a
+    # teardown); the key and agency it returns keep their loaded attributes once it closes.
+    with Session(engine, expire_on_commit=False) as session:
+        api_key, agency = authenticate_key(session, token=token, key_secret=key_secret)
+        record_use(session, api_key=api_key)
     return Caller(kind="agency", agency=agency, key=api_key)
 
 
@@ -130,10 +142,10 @@ async def require_admin(caller: AuthenticatedDep) -> Caller:
 AdminDep = Annotated[Caller, Depends(require_admin)]
 
 
-def load_agency(
-    code: Annotated[str, Path(description="Code of the agency.", examples=["640181"])],
-    session: SessionDep,
-) -> Agency:
+AgencyCode = Annotated[str, Path(description="Code of the agency.", examples=["640181"])]
+
+
+def load_agency(code: AgencyCode, session: SessionDep) -> Agency:
     return get_agency_by_code(session, code)
 
 

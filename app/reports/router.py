@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
+from sqlalchemy import Engine
 
 from app.agencies.service import get_agency_by_code
-from app.auth import AgencyReadDep, AgencyWriteDep, Caller, CallerDep
+from app.auth import AgencyCode, AgencyReadDep, AgencyWriteDep, Caller, CallerDep
 from app.cache import ImmutableResponseCache
 from app.conditional import IfNoneMatch, not_modified_response
 from app.db import SessionDep
@@ -16,10 +17,10 @@ from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
-from app.formats.sections import SectionView, render_section
+from app.formats.sections import SectionView, render_section_json
 from app.i18n import LangDep
 from app.json_body import JsonObjectDep
-from app.reports import service
+from app.reports import section_read, service
 from app.reports.openapi import report_request_body, validate_request_body
 from app.reports.schemas import (
     ReportList,
@@ -223,38 +224,44 @@ def get_revision(
     responses=READ_ERRORS,
 )
 def get_section(
-    access: AgencyReadDep,
-    session: SessionDep,
+    caller: CallerDep,
+    request: Request,
     year: Year,
     section: SectionName,
+    code: AgencyCode,  # after the others: the OpenAPI parameters keep AgencyReadDep's order
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """`proactive`, `applications` and `reviews` list every row and column with its labels and
     value (null: not reported); `narrative` gives parts 一, 五 and 六 with the channels,
     contact and fees."""
-    include = access.may_see_unpublished
-    visible = service.visible_revision(
-        session, agency=access.agency, year=year, include_unpublished=include
-    )
-    if (unchanged := not_modified_response(if_none_match, visible.etag)) is not None:
-        return unchanged
+    engine: Engine = request.app.state.engine
+    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
+        # AgencyReadDep's agency, authorization and service.visible_revision in one query.
+        head = section_read.find_report_head(connection, code=code, year=year)
+        include = caller.may_act_on_path(head.agency_path)
+        revision = head.visible_revision(include_unpublished=include)
+        etag = service.etag_for(revision)
+        if (unchanged := not_modified_response(if_none_match, etag)) is not None:
+            return unchanged
 
-    def render() -> bytes:
-        stored = service.load_revision(
-            session, agency=access.agency, visible=visible, include_unpublished=include
-        )
-        view = (
-            narrative_section(stored)
-            if section == "narrative"
-            else render_section(FORMATS[stored.revision.format], section, stored.cells)
-        )
-        return view.model_dump_json().encode()
+        def render() -> bytes:
+            if section == "narrative":
+                stored = section_read.load_revision_row(
+                    connection, head=head, revision=revision, include_unpublished=include
+                )
+                return narrative_section(stored).model_dump_json().encode()
+            table = section_read.load_section_cells(
+                connection,
+                head=head,
+                revision=revision,
+                section=section,
+                include_unpublished=include,
+            )
+            return render_section_json(FORMATS[table.format], section, table.cells)
 
-    # A revision never changes, so its rendered sections can be kept (app/cache.py).
-    body = SECTION_CACHE.get_or_make((visible.head.id, visible.revision, section), render)
-    return PlainResponse(
-        content=body, media_type="application/json", headers={"ETag": visible.etag}
-    )
+        # A revision never changes, so its rendered sections can be kept (app/cache.py).
+        body = SECTION_CACHE.get_or_make((head.report_id, revision, section), render)
+    return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.post(

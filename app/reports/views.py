@@ -11,6 +11,7 @@ from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, CellKey
 from app.formats.schema import Channels, Contact, Narrative, ReportBase
 from app.reports.cells import is_amount
+from app.reports.models import ReportRevision
 from app.reports.service import StoredReport, localized_findings
 
 
@@ -100,8 +101,7 @@ class NarrativeView(BaseModel):
     )
 
 
-def narrative_section(stored: StoredReport) -> NarrativeView:
-    revision = stored.revision
+def narrative_section(revision: ReportRevision) -> NarrativeView:
     return NarrativeView(
         format=revision.format,
         key="narrative",
