@@ -8,6 +8,7 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from app.agencies.service import update_agency
+from app.summaries.schemas import Summary
 from tests.summaries.helpers import Tree, body, store
 
 YEAR = 2021
@@ -145,6 +146,19 @@ def test_consolidated_county_covers_only_its_own_townships(
     assert codes(summary["agencies"]) == ["320801", "32080201"]
     assert codes(summary["covered_by_consolidated"]) == ["32080101"]
     assert value(summary, "applications", "new_received", "total") == 15
+
+
+def test_body_is_exactly_what_the_summary_model_serialises(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    """The body is built from plain dicts: it must stay byte for byte the model's JSON."""
+    seed_year(session, tree)
+    store(session, tree.county_a, YEAR, body("2021", new=12, granted=12, scope="consolidated"))
+    for params in ({"year": YEAR, "agency": "3208"}, {"year": YEAR}, {"year": 2030}):
+        raw = client.get("/api/v1/summary", params=params).content
+        summary = Summary.model_validate_json(raw)
+        assert summary.model_dump_json().encode() == raw
+    assert summary.agencies == [] and summary.formats == []
 
 
 def test_change_to_a_township_changes_the_city_summary_and_its_etag(
