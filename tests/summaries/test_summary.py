@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -212,3 +213,9 @@ def test_moving_a_township_changes_both_counties_summaries(
     assert moved.status_code == 200
     assert codes(moved.json()["agencies"]) == ["320801", "32080101", "32080201"]
     assert value(moved.json(), "applications", "new_received", "total") == 17
+
+
+def test_postgresql_sessions_run_without_jit(session: Session) -> None:
+    """JIT would compile the summaries' aggregates for longer than they run."""
+    if session.get_bind().dialect.name == "postgresql":
+        assert session.execute(text("SHOW jit")).scalar_one() == "off"
