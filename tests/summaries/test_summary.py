@@ -149,6 +149,19 @@ def test_consolidated_county_covers_only_its_own_townships(
     assert value(summary, "applications", "new_received", "total") == 15
 
 
+def test_a_later_draft_does_not_change_the_summed_revision_or_its_format(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    store(session, tree.town_b1, YEAR, body("2019", new=3, granted=1))
+    store(session, tree.town_b1, YEAR, body("2021", new=50, granted=50, status="draft"))
+    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "320802"}).json()
+    assert summary["agencies"] == [
+        {"code": "32080201", "name": "乙县一镇", "format": "2019", "scope": "agency"}
+    ]
+    assert summary["formats"] == ["2019"]
+    assert value(summary, "applications", "new_received", "total") == 3
+
+
 def test_body_is_exactly_what_the_summary_model_serialises(
     client: TestClient, session: Session, tree: Tree
 ) -> None:
