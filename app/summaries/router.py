@@ -65,12 +65,16 @@ ScopeDep = Annotated[Scope, Depends(get_scope)]
 BODY_CACHE = ImmutableResponseCache(max_entries=512)
 
 
-def _respond(etag: str, if_none_match: str | None, make: Callable[[], BaseModel]) -> PlainResponse:
-    """304 when the caller holds ``etag``; else the body for it, made at most once here."""
+def _respond(etag: str, if_none_match: str | None, make: Callable[[], bytes]) -> PlainResponse:
+    """304 when the caller holds ``etag``; else the JSON body for it, made at most once here."""
     if (cached := not_modified_response(if_none_match, etag)) is not None:
         return cached
-    body = BODY_CACHE.get_or_make(etag, lambda: make().model_dump_json().encode())
+    body = BODY_CACHE.get_or_make(etag, make)
     return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
+
+
+def _json(model: BaseModel) -> bytes:
+    return model.model_dump_json().encode()
 
 
 @router.get(
@@ -148,7 +152,7 @@ def get_trend(
             years=years,
         )
 
-    return _respond(etag, if_none_match, trend)
+    return _respond(etag, if_none_match, lambda: _json(trend()))
 
 
 @router.get(
@@ -180,8 +184,10 @@ def get_filing_status(
     return _respond(
         etag,
         if_none_match,
-        lambda: filing.filing_status(
-            session, scope=scope, year=year, status=status, limit=limit, offset=offset
+        lambda: _json(
+            filing.filing_status(
+                session, scope=scope, year=year, status=status, limit=limit, offset=offset
+            )
         ),
     )
 

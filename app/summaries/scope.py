@@ -45,6 +45,12 @@ def is_published() -> ColumnElement[bool]:
     return col(Report.published_revision).is_not(None)
 
 
+# Built once: making an aliased entity costs more than the rest of the statement.
+_CONSOLIDATED = aliased(Report, name="consolidated")
+_TOP = aliased(Agency, name="top")
+_BELOW = aliased(Agency, name="below")
+
+
 def covered_by_consolidated(scope: Scope) -> ColumnElement[bool]:
     """The current ``Report`` row is inside a published consolidated report of its year.
 
@@ -52,9 +58,7 @@ def covered_by_consolidated(scope: Scope) -> ColumnElement[bool]:
     are one subquery — an index range on ``Agency.path`` per consolidated report, usually a
     handful — so the cost does not grow with reports × reports.
     """
-    consolidated = aliased(Report)
-    top = aliased(Agency)
-    below = aliased(Agency)
+    consolidated, top, below = _CONSOLIDATED, _TOP, _BELOW
     top_path = col(top.path)
     covered = (
         select(col(consolidated.year), col(below.id))

@@ -15,25 +15,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
-from sqlalchemy import and_, func, not_, select
+from pydantic_core import to_json
+from sqlalchemy import ColumnElement, and_, case, func, not_, select
 from sqlmodel import Session, col
 
 from app.agencies.models import Agency
-from app.agencies.schemas import AgencyRef
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, SECTION_KEYS, CellKey, format_for_year
 from app.formats.sections import render_section
 from app.reports.cells import from_stored
 from app.reports.models import Report, ReportCell, ReportRevision
-from app.summaries.schemas import (
-    OmittedCell,
-    Outcomes,
-    Summary,
-    SummarySections,
-    SummedReport,
-    TrendYear,
-)
+from app.summaries.schemas import Outcomes, TrendYear
 from app.summaries.scope import (
     CELL_KEY,
     Scope,
@@ -44,73 +38,113 @@ from app.summaries.scope import (
 )
 
 
-def summarize(session: Session, *, scope: Scope, year: int) -> Summary:
-    revision_join, cells_join = published_cells_join()
-    covered = covered_by_consolidated(scope)
-    where = (col(Report.year) == year, within(col(Agency.path), scope), is_published())
+def summarize(session: Session, *, scope: Scope, year: int) -> bytes:
+    """The summary of ``scope`` for ``year`` as JSON, shaped as ``Summary``.
 
-    listed = session.execute(
-        select(
-            col(Agency.code),
-            col(Agency.name),
-            col(ReportRevision.format),
-            col(Report.published_scope),
-            covered.label("covered"),
-        )
-        .select_from(Report)
-        .join(Agency, col(Agency.id) == col(Report.agency_id))
-        .join(ReportRevision, revision_join)
-        .where(*where)
-        .order_by(Agency.path, col(Agency.code))
-    ).all()
-    summed = [
-        _summed(row.code, row.name, row.format, row.published_scope)
-        for row in listed
-        if not row.covered
-    ]
-    covered_reports = [
-        _summed(row.code, row.name, row.format, row.published_scope)
-        for row in listed
-        if row.covered
-    ]
-
-    sums = session.execute(
-        select(col(ReportRevision.format), *CELL_KEY, func.sum(ReportCell.value))
-        .select_from(Report)
-        .join(Agency, col(Agency.id) == col(Report.agency_id))
-        .join(ReportRevision, revision_join)
-        .join(ReportCell, cells_join)
-        .where(*where, not_(covered))
-        .group_by(col(ReportRevision.format), *CELL_KEY)
-    ).all()
-
-    formats = sorted({report.format for report in summed}, key=lambda f: FORMATS[f].first_year)
+    Built from plain dicts and tuples and serialised once: at province scale a pydantic model
+    per listed agency cost more than the database's sums.
+    """
+    summed, covered_reports = _published_reports(session, scope=scope, year=year)
+    formats = sorted({report["format"] for report in summed}, key=lambda f: FORMATS[f].first_year)
     shape = FORMATS[formats[-1]] if formats else format_for_year(year)
-    cells, omitted = _merge(
-        shape.id, formats, ((fmt, (s, r, c), value) for fmt, s, r, c, value in sums)
-    )
+    cells, omitted = _merge(shape.id, formats, _cell_sums(session, scope=scope, year=year))
     agencies_total = session.execute(
         select(func.count()).select_from(Agency).where(within(col(Agency.path), scope))
     ).scalar_one()
-    return Summary(
-        year=year,
-        agency=_ref(scope.agency),
-        agencies_total=agencies_total,
-        agencies_reported=len(summed),
-        agencies=summed,
-        covered_by_consolidated=covered_reports,
-        formats=formats,
-        sections=SummarySections.model_validate(
-            {key: render_section(shape, key, cells) for key in SECTION_KEYS}
-        ),
-        omitted_cells=omitted,
+    # The keys in the order of Summary's fields: the bytes are what model_dump_json would give.
+    return to_json(
+        {
+            "year": year,
+            "agency": _ref(scope.agency),
+            "agencies_total": agencies_total,
+            "agencies_reported": len(summed),
+            "agencies": summed,
+            "covered_by_consolidated": covered_reports,
+            "formats": formats,
+            "sections": {key: render_section(shape, key, cells) for key in SECTION_KEYS},
+            "omitted_cells": omitted,
+        }
     )
 
 
+_Listed: TypeAlias = dict[str, str]
+"""A published report in a summary: code, name, format and scope (as ``SummedReport``)."""
+
+
+def _published_reports(
+    session: Session, *, scope: Scope, year: int
+) -> tuple[list[_Listed], list[_Listed]]:
+    """The published reports of the scope in tree order: those summed, those covered."""
+    rows = session.execute(
+        select(
+            col(Agency.code),
+            col(Agency.name),
+            _published_format(),
+            col(Report.published_scope),
+            covered_by_consolidated(scope),
+        )
+        .select_from(Report)
+        .join(Agency, col(Agency.id) == col(Report.agency_id))
+        .where(*_published_in(scope, year))
+        .order_by(Agency.path, col(Agency.code))
+    )
+    summed: list[_Listed] = []
+    covered: list[_Listed] = []
+    for code, name, fmt, published_scope, is_covered in rows:
+        listed = {"code": code, "name": name, "format": fmt, "scope": published_scope or "agency"}
+        (covered if is_covered else summed).append(listed)
+    return summed, covered
+
+
+def _published_format() -> ColumnElement[str]:
+    """The format of the report's published revision, read from the head where it can be.
+
+    The head keeps the latest revision's format, which is the published one unless a draft
+    came after it; only then is the revision looked up (joining every report's revision
+    cost PostgreSQL a scan of report_revision, a third of the listing).
+    """
+    revision_format = (
+        select(col(ReportRevision.format))
+        .where(
+            col(ReportRevision.report_id) == col(Report.id),
+            col(ReportRevision.revision) == col(Report.published_revision),
+        )
+        .scalar_subquery()
+    )
+    return case(
+        (col(Report.latest_revision) == col(Report.published_revision), col(Report.format)),
+        else_=revision_format,
+    )
+
+
+def _cell_sums(
+    session: Session, *, scope: Scope, year: int
+) -> Iterable[tuple[CellKey, int | None]]:
+    """Each cell's sum over the summed reports, by the database.
+
+    Not grouped by format: ``_merge`` adds up a cell the same way whichever format stored it,
+    and leaving the revision out of the join saves a lookup per report.
+    """
+    _, cells_join = published_cells_join()
+    sums = session.execute(
+        select(*CELL_KEY, func.sum(ReportCell.value))
+        .select_from(Report)
+        .join(Agency, col(Agency.id) == col(Report.agency_id))
+        .join(ReportCell, cells_join)
+        .where(*_published_in(scope, year), not_(covered_by_consolidated(scope)))
+        .group_by(*CELL_KEY)
+    )
+    return (((section, row, column), total) for section, row, column, total in sums)
+
+
+def _published_in(scope: Scope, year: int) -> tuple[ColumnElement[bool], ...]:
+    return (col(Report.year) == year, within(col(Agency.path), scope), is_published())
+
+
 def _merge(
-    shape: str, formats: list[str], sums: Iterable[tuple[str, CellKey, int | None]]
-) -> tuple[dict[CellKey, CellValue], list[OmittedCell]]:
-    """Add up the per-format sums of the cells every format has; list the others.
+    shape: str, formats: list[str], sums: Iterable[tuple[CellKey, int | None]]
+) -> tuple[dict[CellKey, CellValue], list[dict[str, str]]]:
+    """Add up the sums of the cells every format has; list the others (as ``OmittedCell``).
 
     A cell no summed report has a row for is 0 (zero is the stored default), and so is a
     cell every report left blank: sums count a blank as 0.
@@ -121,20 +155,20 @@ def _merge(
         if formats and all(FORMATS[other].has_cell(cell.key) for other in formats)
     ]
     totals: dict[CellKey, int] = dict.fromkeys(shared, 0)
-    for _fmt, key, value in sums:
+    for key, value in sums:
         if key in totals:
             totals[key] += int(value or 0)
     cells = {key: from_stored(shape, key, value) for key, value in totals.items()}
     omitted = [
-        OmittedCell(
-            format=fmt,
-            section=cell.section,
-            row=cell.row,
-            column=cell.column,
-            reason=f"only some summed formats have this cell; format "
+        {
+            "format": fmt,
+            "section": cell.section,
+            "row": cell.row,
+            "column": cell.column,
+            "reason": f"only some summed formats have this cell; format "
             f"{', '.join(o for o in formats if not FORMATS[o].has_cell(cell.key))} "
             "does not",
-        )
+        }
         for fmt in formats
         for cell in FORMATS[fmt].cells()
         if not all(FORMATS[other].has_cell(cell.key) for other in formats)
@@ -142,12 +176,8 @@ def _merge(
     return cells, omitted
 
 
-def _summed(code: str, name: str, fmt: str, scope: str | None) -> SummedReport:
-    return SummedReport(code=code, name=name, format=fmt, scope=scope or "agency")
-
-
-def _ref(agency: Agency | None) -> AgencyRef | None:
-    return None if agency is None else AgencyRef(code=agency.code, name=agency.name)
+def _ref(agency: Agency | None) -> dict[str, str] | None:
+    return None if agency is None else {"code": agency.code, "name": agency.name}
 
 
 # ---------------------------------------------------------------------------------------------
