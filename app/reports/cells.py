@@ -26,18 +26,16 @@ def _amount_keys(format_id: str) -> frozenset[CellKey]:
 
 
 _AMOUNT_KEYS = {format_id: _amount_keys(format_id) for format_id in FORMATS}
+# Every cell key of each format, in format order, with whether it holds an amount: built once,
+# because stored_rows and cells_from_rows run on every write and every uncached read.
+_KEYS_AND_AMOUNT = {
+    format_id: tuple((cell.key, cell.key in _AMOUNT_KEYS[format_id]) for cell in fmt.cells())
+    for format_id, fmt in FORMATS.items()
+}
 
 
 def is_amount(format_id: str, key: CellKey) -> bool:
     return key in _AMOUNT_KEYS[format_id]
-
-
-def to_stored(format_id: str, key: CellKey, value: CellValue) -> int | None:
-    if value is None:
-        return None
-    if is_amount(format_id, key):
-        return int(Decimal(value) * AMOUNT_SCALE)
-    return int(value)
 
 
 def from_stored(format_id: str, key: CellKey, stored: int | None) -> CellValue:
@@ -60,10 +58,11 @@ def stored_rows(
 ) -> list[tuple[str, str, str, int | None]]:
     """The cells to store as (section, row, column, stored value): every cell but zeros."""
     rows = []
-    for cell in FORMATS[format_id].cells():
-        stored = to_stored(format_id, cell.key, cells.get(cell.key))
+    for key, amount in _KEYS_AND_AMOUNT[format_id]:
+        value = cells.get(key)
+        stored = None if value is None else int(Decimal(value) * AMOUNT_SCALE if amount else value)
         if stored != 0:
-            rows.append((*cell.key, stored))
+            rows.append((*key, stored))
     return rows
 
 
@@ -72,7 +71,8 @@ def cells_from_rows(
 ) -> dict[CellKey, CellValue]:
     """Every cell of the format, in format order: the stored rows, 0 where there is none."""
     stored = {(section, row, column): value for section, row, column, value in rows}
-    return {
-        cell.key: from_stored(format_id, cell.key, stored.get(cell.key, 0))
-        for cell in FORMATS[format_id].cells()
-    }
+    cells: dict[CellKey, CellValue] = {}
+    for key, amount in _KEYS_AND_AMOUNT[format_id]:
+        value = stored.get(key, 0)
+        cells[key] = amount_from_stored(value) if amount and value is not None else value
+    return cells
