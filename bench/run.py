@@ -155,6 +155,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def rss_mb(app: Server) -> float:
+    """The server's peak RSS so far: read after each phase, it tells which phase set it."""
+    return round(app.peak_rss_bytes() / 2**20, 1)
+
+
 def log(message: str) -> None:
     print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -187,6 +192,7 @@ def run_one(
         with app_server(db, token) as app:
             try:
                 run["load"] = load_reports(app, db, token, hierarchy)
+                peak_rss = run["peak_rss_mb_after"] = {"load": rss_mb(app)}
                 db.analyze()
                 run["database_mb"] = round(db.size_bytes() / 2**20, 1)
                 rng = random.Random(SEED)
@@ -200,6 +206,7 @@ def run_one(
                 )
                 log("W1: PUT a full published report")
                 run["w1"] = compare(app, ceiling, db, writes, args.duration, headers=auth)
+                peak_rss["w1"] = rss_mb(app)
 
                 section_paths = [
                     f"{report_path(agency)}/sections/applications" for agency in read_set
@@ -211,6 +218,7 @@ def run_one(
                 run["r1"] = compare(app, ceiling, db, reads, args.duration)
                 run["r1"]["response_bytes"] = section_size
                 run["r1"]["distinct_reports"] = len(section_paths)
+                peak_rss["r1"] = rss_mb(app)
 
                 hot = write_requests(Request("GET", path) for path in section_paths[:HOT_SET])
                 log(f"R1 hot: the same {HOT_SET} sections again and again")
@@ -221,7 +229,8 @@ def run_one(
                 log("R2: summary of the largest province")
                 run["r2"] = summaries(app, ceiling, db, province, write_set, args.duration, token)
                 run["r2"]["subtree_agencies"] = len(in_province)
-                run["peak_rss_mb"] = round(app.peak_rss_bytes() / 2**20, 1)
+                run["peak_rss_mb"] = peak_rss["r2"] = rss_mb(app)
+                log(f"peak RSS after each phase (MB): {peak_rss}")
 
                 if args.profile and scale == max(args.scales):
                     from bench import profile as profiler
