@@ -3,6 +3,9 @@
 Safe with many replicas because nothing in it can go stale: keys are a stored revision
 (revisions are never changed) or a data-derived ETag (it changes whenever the data does). A
 replica that has not seen a key yet just computes it once.
+
+Bounded by bytes as well as by entries: a province's summary weighs megabytes at national
+scale, so a count alone would let a few hundred of them take gigabytes.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from collections.abc import Callable, Hashable
 
 
 class ImmutableResponseCache:
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, *, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()  # sync routes run in a thread pool
         _CACHES.append(self)
 
@@ -25,16 +30,28 @@ class ImmutableResponseCache:
                 self._entries.move_to_end(key)
                 return self._entries[key]
         body = make()  # outside the lock: two threads may both make it, with the same result
+        if len(body) > self.max_bytes // 4:
+            return body  # one body must not evict most of the others
         with self._lock:
+            self._bytes -= len(self._entries.pop(key, b""))
             self._entries[key] = body
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)  # least recently used
+                self._bytes -= len(evicted)
         return body
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
 
 _CACHES: list[ImmutableResponseCache] = []

@@ -53,7 +53,8 @@ IfMatch = Annotated[
     ),
 ]
 READ_ERRORS = problem_responses(304, 401, 404, 422)
-SECTION_CACHE = ImmutableResponseCache(max_entries=2048)
+# A section weighs 10–20 KB: 2,048 of them are about 32 MB.
+SECTION_CACHE = ImmutableResponseCache(max_entries=2048, max_bytes=32 * 2**20)
 
 
 def writer_of(caller: Caller) -> service.Writer:

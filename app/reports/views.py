@@ -16,26 +16,19 @@ from app.reports.service import StoredReport, localized_findings
 
 
 def stored_report_json(stored: StoredReport, lang: str) -> dict[str, Any]:
-    revision = stored.revision
-    return {
-        **stored.body().model_dump(mode="json"),
-        "agency_code": stored.agency.code,
-        "year": stored.head.year,
-        "revision": revision.revision,
-        "written_by": revision.written_by,
-        "written_at": revision.created_at,
-        "error_count": revision.error_count,
-        "warning_count": revision.warning_count,
-        "findings": localized_findings(revision.findings, lang),
-    }
+    return {**stored.body().model_dump(mode="json"), **_revision_json(stored, lang)}
 
 
 def written_report_json(stored: StoredReport, body: ReportBase, lang: str) -> dict[str, Any]:
     """The PUT response: ``stored_report_json`` of the revision just written, made from the
     validated body and its evaluated cells rather than a body rebuilt and validated again."""
+    return {**_body_with_cells_json(body, stored.cells), **_revision_json(stored, lang)}
+
+
+def _revision_json(stored: StoredReport, lang: str) -> dict[str, Any]:
+    """What a stored report adds to its body: whose, which revision, by whom, its findings."""
     revision = stored.revision
     return {
-        **_body_with_cells_json(body, stored.cells),
         "agency_code": stored.agency.code,
         "year": stored.head.year,
         "revision": revision.revision,

@@ -62,7 +62,7 @@ ScopeDep = Annotated[Scope, Depends(get_scope)]
 
 
 # Bodies keyed by their data-derived ETag: a key is never reused for other data (app/cache.py).
-BODY_CACHE = ImmutableResponseCache(max_entries=512)
+BODY_CACHE = ImmutableResponseCache(max_entries=512, max_bytes=64 * 2**20)
 
 
 def _respond(etag: str, if_none_match: str | None, make: Callable[[], bytes]) -> PlainResponse:
