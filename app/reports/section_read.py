@@ -20,6 +20,7 @@ from app.agencies.models import Agency
 from app.errors import NotFoundError
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, CellKey
+from app.reports import service
 from app.reports.cells import from_stored
 from app.reports.models import Report, ReportCell, ReportRevision
 
@@ -134,14 +135,13 @@ def load_revision_row(
     connection: Connection, *, head: ReportHead, revision: int, include_unpublished: bool
 ) -> ReportRevision:
     """The stored revision itself (its narrative, channels, contact), for the narrative."""
+    if head.report_id is None:  # visible_revision has already refused this
+        raise NotFoundError(f"agency {head.agency_code} has no report for {head.year}")
     with Session(connection) as session:
-        stored = session.scalars(
-            select(ReportRevision).where(
-                _REVISION.report_id == head.report_id, _REVISION.revision == revision
-            )
-        ).first()
-    if stored is None or (not include_unpublished and stored.status != "published"):
-        raise NotFoundError(
-            f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
+        return service.find_revision(
+            session,
+            report_id=head.report_id,
+            number=revision,
+            include_unpublished=include_unpublished,
+            report_name=f"{head.agency_code}/{head.year}",
         )
-    return stored

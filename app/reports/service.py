@@ -364,21 +364,33 @@ def load_revision(
     session: Session, *, agency: Agency, visible: Visible, include_unpublished: bool
 ) -> StoredReport:
     head, number = visible.head, visible.revision
-    stored = session.exec(
-        select(ReportRevision).where(
-            ReportRevision.report_id == head.id, ReportRevision.revision == number
-        )
-    ).first()
-    if stored is None or (not include_unpublished and stored.status != "published"):
-        raise NotFoundError(
-            f"report {agency.code}/{head.year} has no revision {number} you may see"
-        )
+    stored = find_revision(
+        session,
+        report_id=_id(head),
+        number=number,
+        include_unpublished=include_unpublished,
+        report_name=f"{agency.code}/{head.year}",
+    )
     rows = session.exec(
         select(ReportCell.section, ReportCell.row, ReportCell.column, ReportCell.value).where(
             ReportCell.report_id == head.id, ReportCell.revision == number
         )
     ).all()
     return StoredReport(agency, head, stored, cells_from_rows(stored.format, rows))
+
+
+def find_revision(
+    session: Session, *, report_id: int, number: int, include_unpublished: bool, report_name: str
+) -> ReportRevision:
+    """Revision ``number`` of a report, or 404 when it is missing or the caller may not see it."""
+    stored = session.exec(
+        select(ReportRevision).where(
+            ReportRevision.report_id == report_id, ReportRevision.revision == number
+        )
+    ).first()
+    if stored is None or (not include_unpublished and stored.status != "published"):
+        raise NotFoundError(f"report {report_name} has no revision {number} you may see")
+    return stored
 
 
 def list_revisions(
