@@ -35,7 +35,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
-from app.agencies.service import get_agency_by_code
+from app.agencies.service import get_agency_by_code, path_is_within
 from app.db import SessionDep
 from app.errors import ForbiddenError, UnauthorizedError, problem_responses
 
@@ -75,9 +75,7 @@ class Caller:
         """``may_act_on`` for a read that fetched the agency's path alone, not the Agency."""
         if self.kind == "admin":
             return True
-        # Materialised paths ("1/5/23/"): below an agency is what starts with its path, as in
-        # app.agencies.service.is_within.
-        return self.agency is not None and agency_path.startswith(self.agency.path)
+        return self.agency is not None and path_is_within(agency_path, self.agency.path)
 
 
 ANONYMOUS = Caller(kind="anonymous")

@@ -82,7 +82,12 @@ def descendants_condition(agency: Agency) -> ColumnElement[bool]:
 
 def is_within(ancestor: Agency, agency: Agency) -> bool:
     """Whether ``agency`` is ``ancestor`` itself or below it."""
-    return agency.path.startswith(ancestor.path)
+    return path_is_within(agency.path, ancestor.path)
+
+
+def path_is_within(path: str, ancestor_path: str) -> bool:
+    """Materialised paths ("1/5/23/"): an agency's own and those below it start with its path."""
+    return path.startswith(ancestor_path)
 
 
 def _range_end(prefix: str) -> str:

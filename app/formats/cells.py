@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeAlias
 
-from app.formats.definitions import FORMATS, CellKey, ColumnSpec, ReportFormat, RowRole, RowSpec
+from app.formats.definitions import CellKey, ColumnSpec, ReportFormat, RowRole, RowSpec
 
 CellValue: TypeAlias = int | Decimal | None
 
@@ -49,32 +49,15 @@ def result_addends(
     （六）其他处理 counts through its sub-rows when the body gives any of them in this
     column, otherwise through the ``other`` row (many reports print it as one row).
     """
-    parts, through_parts, through_subtotal = _result_rows(fmt)
-    parts_given = any(stated.get(("applications", row.key, column)) is not None for row in parts)
-    return through_parts if parts_given else through_subtotal
-
-
-_ResultRows: TypeAlias = tuple[tuple[RowSpec, ...], tuple[RowSpec, ...], tuple[RowSpec, ...]]
-
-
-def _result_rows(fmt: ReportFormat) -> _ResultRows:
-    """The （六） sub-rows, and the addends of （七） counting （六） through them or as one row."""
-    if FORMATS.get(fmt.id) is fmt:
-        return _RESULT_ROWS[fmt.id]
-    return _find_result_rows(fmt)
-
-
-def _find_result_rows(fmt: ReportFormat) -> _ResultRows:
     section = fmt.section("applications")
-    return (
-        section.rows_with_role(RowRole.RESULT_PART),
-        section.rows_with_role(RowRole.RESULT, RowRole.RESULT_PART),
-        section.rows_with_role(RowRole.RESULT, RowRole.RESULT_SUBTOTAL),
-    )
+    parts = section.rows_with_role(RowRole.RESULT_PART)
+    parts_given = any(stated.get(("applications", row.key, column)) is not None for row in parts)
+    counted = RowRole.RESULT_PART if parts_given else RowRole.RESULT_SUBTOTAL
+    return section.rows_with_role(RowRole.RESULT, counted)
 
 
 def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> CompletedCells:
-    values: dict[CellKey, CellValue] = {key: stated.get(key) for key in _cell_keys(fmt)}
+    values: dict[CellKey, CellValue] = {key: stated.get(key) for key in fmt.cell_keys()}
     computed: set[CellKey] = set()
 
     def fill(key: CellKey, addends: list[CellKey]) -> None:
@@ -112,21 +95,6 @@ def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> Complete
                         ],
                     )
     return CompletedCells(fmt, dict(stated), values, frozenset(computed))
-
-
-def _cell_keys(fmt: ReportFormat) -> tuple[CellKey, ...]:
-    if FORMATS.get(fmt.id) is fmt:
-        return _CELL_KEYS[fmt.id]
-    return tuple(cell.key for cell in fmt.cells())
-
-
-# Per format, once (results_total is checked per column of every request).
-_RESULT_ROWS = {format_id: _find_result_rows(fmt) for format_id, fmt in FORMATS.items()}
-
-# Per format, once: CellSpec.key builds a new tuple on every call, and every request asks.
-_CELL_KEYS = {
-    format_id: tuple(cell.key for cell in fmt.cells()) for format_id, fmt in FORMATS.items()
-}
 
 
 def _columns(rows: tuple[RowSpec, ...]) -> tuple[ColumnSpec, ...]:

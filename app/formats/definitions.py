@@ -94,16 +94,24 @@ class SectionSpec:
     label: Label
     rows: tuple[RowSpec, ...]
     _by_key: Mapping[str, RowSpec] = field(init=False, repr=False, compare=False)
+    _by_roles: dict[tuple[RowRole, ...], tuple[RowSpec, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # The rule checks look rows up once per cell: a dict, not a scan.
         object.__setattr__(self, "_by_key", MappingProxyType({row.key: row for row in self.rows}))
+        object.__setattr__(self, "_by_roles", {})
 
     def row(self, key: str) -> RowSpec:
         return self._by_key[key]
 
     def rows_with_role(self, *roles: RowRole) -> tuple[RowSpec, ...]:
-        return tuple(row for row in self.rows if row.role in roles)
+        # Asked per column of every evaluation; the answer never changes, so keep it.
+        found = self._by_roles.get(roles)
+        if found is None:
+            found = self._by_roles[roles] = tuple(row for row in self.rows if row.role in roles)
+        return found
 
     def has_row(self, key: str) -> bool:
         return key in self._by_key
@@ -116,10 +124,11 @@ class CellSpec:
     column: str
     kind: ValueKind
     role: CellRole
+    # Built once: every request reads the key of every cell, often several times.
+    key: CellKey = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> CellKey:
-        return (self.section, self.row, self.column)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.section, self.row, self.column))
 
     @property
     def pointer(self) -> str:
@@ -141,6 +150,7 @@ class ReportFormat:
     sections: tuple[SectionSpec, ...]
     _cells: tuple[CellSpec, ...] = field(init=False, repr=False, compare=False)
     _index: Mapping[CellKey, int] = field(init=False, repr=False, compare=False)
+    _keys: tuple[CellKey, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Derived once: the definition is immutable and every request walks these cells.
@@ -151,6 +161,7 @@ class ReportFormat:
             "_index",
             MappingProxyType({cell.key: position for position, cell in enumerate(cells)}),
         )
+        object.__setattr__(self, "_keys", tuple(cell.key for cell in cells))
 
     def _build_cells(self) -> Iterator[CellSpec]:
         for section in self.sections:
@@ -163,6 +174,10 @@ class ReportFormat:
     def cells(self) -> Iterator[CellSpec]:
         """Every cell, in the order the official tables print them."""
         return iter(self._cells)
+
+    def cell_keys(self) -> tuple[CellKey, ...]:
+        """The key of every cell, in the order of ``cells()``."""
+        return self._keys
 
     def total_cells(self) -> Iterator[CellSpec]:
         return (cell for cell in self._cells if cell.is_total)

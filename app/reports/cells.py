@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import cache
 
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, CellKey, ValueKind
@@ -26,12 +27,18 @@ def _amount_keys(format_id: str) -> frozenset[CellKey]:
 
 
 _AMOUNT_KEYS = {format_id: _amount_keys(format_id) for format_id in FORMATS}
-# Every cell key of each format, in format order, with whether it holds an amount: built once,
-# because stored_rows and cells_from_rows run on every write and every uncached read.
-_KEYS_AND_AMOUNT = {
-    format_id: tuple((cell.key, cell.key in _AMOUNT_KEYS[format_id]) for cell in fmt.cells())
-    for format_id, fmt in FORMATS.items()
-}
+
+
+@cache
+def _keys_and_amount(format_id: str, section: str | None) -> tuple[tuple[CellKey, bool], ...]:
+    """The cell keys of a format (or of one section), in format order, with whether each holds
+    an amount: kept, because stored_rows and cells_from_rows run on every write and read."""
+    amounts = _AMOUNT_KEYS[format_id]
+    return tuple(
+        (key, key in amounts)
+        for key in FORMATS[format_id].cell_keys()
+        if section is None or key[0] == section
+    )
 
 
 def is_amount(format_id: str, key: CellKey) -> bool:
@@ -58,7 +65,7 @@ def stored_rows(
 ) -> list[tuple[str, str, str, int | None]]:
     """The cells to store as (section, row, column, stored value): every cell but zeros."""
     rows = []
-    for key, amount in _KEYS_AND_AMOUNT[format_id]:
+    for key, amount in _keys_and_amount(format_id, None):
         value = cells.get(key)
         stored = None if value is None else int(Decimal(value) * AMOUNT_SCALE if amount else value)
         if stored != 0:
@@ -67,12 +74,13 @@ def stored_rows(
 
 
 def cells_from_rows(
-    format_id: str, rows: Iterable[tuple[str, str, str, int | None]]
+    format_id: str, rows: Iterable[tuple[str, str, str, int | None]], section: str | None = None
 ) -> dict[CellKey, CellValue]:
-    """Every cell of the format, in format order: the stored rows, 0 where there is none."""
-    stored = {(section, row, column): value for section, row, column, value in rows}
+    """Every cell of the format (or of one ``section``), in format order: the stored rows, 0
+    where there is none."""
+    stored = {(part, row, column): value for part, row, column, value in rows}
     cells: dict[CellKey, CellValue] = {}
-    for key, amount in _KEYS_AND_AMOUNT[format_id]:
+    for key, amount in _keys_and_amount(format_id, section):
         value = stored.get(key, 0)
         cells[key] = amount_from_stored(value) if amount and value is not None else value
     return cells

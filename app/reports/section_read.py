@@ -11,7 +11,6 @@ are those of ``get_agency_by_code`` and ``service.visible_revision``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import Connection, and_, bindparam, inspect, select
 from sqlmodel import Session
@@ -19,9 +18,9 @@ from sqlmodel import Session
 from app.agencies.models import Agency
 from app.errors import NotFoundError
 from app.formats.cells import CellValue
-from app.formats.definitions import FORMATS, CellKey
+from app.formats.definitions import CellKey
 from app.reports import service
-from app.reports.cells import from_stored
+from app.reports.cells import cells_from_rows
 from app.reports.models import Report, ReportCell, ReportRevision
 
 _AGENCY_TABLE = inspect(Agency).local_table
@@ -75,14 +74,15 @@ class ReportHead:
 
     def visible_revision(self, *, include_unpublished: bool) -> int:
         """The revision the caller sees: the latest, or the latest published; 404 if none."""
-        if self.report_id is None:
-            raise NotFoundError(f"agency {self.agency_code} has no report for {self.year}")
-        number = self.latest_revision if include_unpublished else self.published_revision
-        if number is None:
-            raise NotFoundError(
-                f"agency {self.agency_code} has no published report for {self.year}"
-            )
-        return number
+        if self.report_id is None or self.latest_revision is None:
+            raise service.no_report(self.agency_code, self.year)
+        return service.visible_number(
+            self.agency_code,
+            self.year,
+            latest=self.latest_revision,
+            published=self.published_revision,
+            include_unpublished=include_unpublished,
+        )
 
 
 def find_report_head(connection: Connection, *, code: str, year: int) -> ReportHead:
@@ -113,22 +113,10 @@ def load_section_cells(
     params = {"report_id": head.report_id, "revision": revision, "section": section}
     rows = connection.execute(_REVISION_AND_SECTION_CELLS, params).all()
     if not rows or (not include_unpublished and rows[0].status != "published"):
-        raise NotFoundError(
-            f"report {head.agency_code}/{head.year} has no revision {revision} you may see"
-        )
+        raise service.revision_not_visible(f"{head.agency_code}/{head.year}", revision)
     format_id = rows[0].format
-    stored = {(section, cell.row, cell.column): cell.value for cell in rows if cell.row is not None}
-    # As cells_from_rows does for the whole format: a cell without a row is 0.
-    cells = {
-        key: from_stored(format_id, key, stored.get(key, 0))
-        for key in _cell_keys(format_id, section)
-    }
-    return SectionCells(format_id, cells)
-
-
-@cache
-def _cell_keys(format_id: str, section: str) -> tuple[CellKey, ...]:
-    return tuple(cell.key for cell in FORMATS[format_id].cells() if cell.section == section)
+    stored = [(section, cell.row, cell.column, cell.value) for cell in rows if cell.row is not None]
+    return SectionCells(format_id, cells_from_rows(format_id, stored, section))
 
 
 def load_revision_row(
@@ -136,7 +124,7 @@ def load_revision_row(
 ) -> ReportRevision:
     """The stored revision itself (its narrative, channels, contact), for the narrative."""
     if head.report_id is None:  # visible_revision has already refused this
-        raise NotFoundError(f"agency {head.agency_code} has no report for {head.year}")
+        raise service.no_report(head.agency_code, head.year)
     with Session(connection) as session:
         return service.find_revision(
             session,

@@ -332,11 +332,40 @@ def visible_revision(
     """
     head = _head(session, agency=agency, year=year)
     if head is None:
-        raise NotFoundError(f"agency {agency.code} has no report for {year}")
-    number = revision or (head.latest_revision if include_unpublished else head.published_revision)
-    if number is None:
-        raise NotFoundError(f"agency {agency.code} has no published report for {year}")
+        raise no_report(agency.code, year)
+    if revision is not None:
+        return Visible(head, revision)  # whether the caller may see it is checked on reading it
+    number = visible_number(
+        agency.code,
+        year,
+        latest=head.latest_revision,
+        published=head.published_revision,
+        include_unpublished=include_unpublished,
+    )
     return Visible(head, number)
+
+
+def visible_number(
+    agency_code: str, year: int, *, latest: int, published: int | None, include_unpublished: bool
+) -> int:
+    """The revision of a report the caller sees: the latest, or the latest published; 404
+    when it has none published and the caller may not see drafts."""
+    number = latest if include_unpublished else published
+    if number is None:
+        raise no_published_report(agency_code, year)
+    return number
+
+
+def no_report(agency_code: str, year: int) -> NotFoundError:
+    return NotFoundError(f"agency {agency_code} has no report for {year}")
+
+
+def no_published_report(agency_code: str, year: int) -> NotFoundError:
+    return NotFoundError(f"agency {agency_code} has no published report for {year}")
+
+
+def revision_not_visible(report_name: str, number: int) -> NotFoundError:
+    return NotFoundError(f"report {report_name} has no revision {number} you may see")
 
 
 def get_report(
@@ -389,7 +418,7 @@ def find_revision(
         )
     ).first()
     if stored is None or (not include_unpublished and stored.status != "published"):
-        raise NotFoundError(f"report {report_name} has no revision {number} you may see")
+        raise revision_not_visible(report_name, number)
     return stored
 
 
@@ -398,13 +427,13 @@ def list_revisions(
 ) -> list[ReportRevision]:
     head = _head(session, agency=agency, year=year)
     if head is None:
-        raise NotFoundError(f"agency {agency.code} has no report for {year}")
+        raise no_report(agency.code, year)
     query = select(ReportRevision).where(ReportRevision.report_id == head.id)
     if not include_unpublished:
         query = query.where(ReportRevision.status == "published")
     revisions = list(session.exec(query.order_by(col(ReportRevision.revision))))
     if not revisions:
-        raise NotFoundError(f"agency {agency.code} has no published report for {year}")
+        raise no_published_report(agency.code, year)
     return revisions
 
 
