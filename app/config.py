@@ -110,3 +110,10 @@ def development_secret(name: str) -> str:
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def key_secret(settings: Settings) -> str:
+    """The server secret agency keys are stored under: configured, or kept under ./var."""
+    if settings.key_secret is not None:
+        return settings.key_secret.get_secret_value()
+    return development_secret("key-secret")

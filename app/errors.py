@@ -8,7 +8,7 @@
     ├── PreconditionFailed     412    stale If-Match
     ├── PayloadTooLarge        413    body over the configured limit
     ├── UnprocessableError     422    schema problems (``errors``) or rule failures (``findings``)
-    │   (429 too many requests is answered by app.ratelimit before any route runs)
+    │   (429 too many requests is answered by app.http.ratelimit before any route runs)
     └── ServiceUnavailable     503    database unreachable or not migrated
 
 Routes and services raise these; nothing else builds an error response.

@@ -13,19 +13,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
-from app import metrics
 from app.agencies.router import router as agencies_router
-from app.config import Settings, development_secret, get_settings
+from app.config import Settings, get_settings, key_secret
 from app.db import create_db_engine
-from app.docs import install_docs
 from app.errors import install_error_handlers
-from app.health.router import router as health_router
-from app.limits import BodySizeLimitMiddleware
-from app.log import RequestIdMiddleware, configure_logging
-from app.migrate import current_revision, head_revision
+from app.http import metrics
+from app.http.body_limit import BodySizeLimitMiddleware
+from app.http.docs import install_docs
+from app.http.log import RequestIdMiddleware, configure_logging
+from app.http.ratelimit import RateLimitMiddleware
 from app.openapi import build_openapi
-from app.ratelimit import RateLimitMiddleware
-from app.sample_data import load_sample
+from app.ops.health import router as health_router
+from app.ops.migrate import current_revision, head_revision
+from app.ops.sample_data import load_sample
 
 logger = logging.getLogger("app")
 
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.admin_token = _admin_token(settings)
-    app.state.key_secret = _key_secret(settings)
+    app.state.key_secret = key_secret(settings)
 
     install_error_handlers(app)
     install_docs(app)
@@ -121,12 +121,6 @@ def _admin_token(settings: Settings) -> str:
         flush=True,
     )
     return token
-
-
-def _key_secret(settings: Settings) -> str:
-    if settings.key_secret is not None:
-        return settings.key_secret.get_secret_value()
-    return development_secret("key-secret")
 
 
 def _api_routers() -> list[Any]:

@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole metadata."""
 
 from app.agencies.models import Agency, ApiKey
+from app.agencies.tree_version import DataVersion
 from app.reports.models import Report, ReportCell, ReportRevision
-from app.versions import DataVersion
 
 __all__ = ["Agency", "ApiKey", "DataVersion", "Report", "ReportCell", "ReportRevision"]

@@ -10,7 +10,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import iter_route_contexts
 
-from app.auth import require_authenticated
+from app.agencies.dependencies import require_authenticated
 from app.errors import PROBLEM_JSON, Problem
 from app.reports.openapi import request_schemas
 
@@ -72,7 +72,7 @@ def _declare_common_errors(schema: dict[str, Any]) -> None:
             # Any route that looks at the token answers 401 to an unknown or revoked one.
             responses.setdefault("401", {"description": "No token, or an unknown or revoked one."})
         if path.startswith("/api/"):
-            # The rate limit (app.ratelimit) stands in front of every API route.
+            # The rate limit (app.http.ratelimit) stands in front of every API route.
             responses.setdefault(
                 "429", {"description": "Too many requests from this caller; see Retry-After."}
             )

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.agencies.models import Agency
 from app.agencies.service import subtree_condition
 from app.db import create_db_engine
-from app.migrate import upgrade
+from app.ops.migrate import upgrade
 
 FAN_OUT = (5, 10, 10, 9, 10)
 RUNS = 20

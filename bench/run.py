@@ -273,7 +273,7 @@ def register_agencies(db: Database, hierarchy: Hierarchy) -> float:
     from app.agencies.schemas import AgencyCreate
     from app.agencies.service import create_agencies
     from app.db import create_db_engine
-    from app.migrate import upgrade
+    from app.ops.migrate import upgrade
 
     upgrade(db.url)
     started = time.perf_counter()

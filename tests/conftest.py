@@ -17,11 +17,11 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from app.cache import clear_all as clear_cached_responses
 from app.config import Settings
 from app.db import create_db_engine, metadata
+from app.http.cache import clear_all as clear_cached_responses
 from app.main import create_app
-from app.migrate import upgrade
+from app.ops.migrate import upgrade
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123456789"
 KEY_SECRET = "test-key-secret-0123456789abcdef0123456789"

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from app.agencies import keys
-from app.auth import (
+from app.agencies.dependencies import (
     AUTHORIZATION_DEPENDENCIES,
     AdminDep,
     AgencyReadDep,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Path, Query, Request, Response
 from sqlmodel import Session
 
 from app.agencies import keys, service
+from app.agencies.dependencies import AdminAgencyDep, AdminDep, AgencyReadDep, CallerDep
 from app.agencies.models import Agency
 from app.agencies.schemas import (
     AgencyCode,
@@ -22,7 +23,6 @@ from app.agencies.schemas import (
     agency_public,
     key_public,
 )
-from app.auth import AdminAgencyDep, AdminDep, AgencyReadDep, CallerDep
 from app.db import SessionDep
 from app.errors import problem_responses
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 
-from app import versions
+from app.agencies import tree_version as versions
 from app.agencies.models import Agency
 from app.agencies.schemas import AgencyCreate, AgencyKind
 from app.db import begin_write, utcnow, write_use_case

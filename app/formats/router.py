@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from app.auth import public_read_router
+from app.agencies.dependencies import public_read_router
 from app.errors import NotFoundError, problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import RulePublic, rule_catalogue

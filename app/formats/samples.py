@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
+# Shipped beside the operator tools that load them into a fresh install.
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "ops" / "sample"
 
 # 灵武市白土岗乡人民政府 2020 (format 2019) and 淮安市洪泽区人民政府 2024 (format 2021).
 EXAMPLE_FILES = {"2019": "baitugang_2020.json", "2021": "hongze_2024.json"}

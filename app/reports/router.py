@@ -8,18 +8,18 @@ from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
 from sqlalchemy import Engine
 
+from app.agencies.dependencies import AgencyCode, AgencyReadDep, AgencyWriteDep, Caller, CallerDep
 from app.agencies.service import get_agency_by_code
-from app.auth import AgencyCode, AgencyReadDep, AgencyWriteDep, Caller, CallerDep
-from app.cache import ImmutableResponseCache
-from app.conditional import IfNoneMatch, not_modified_response
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
 from app.formats.sections import SectionView, render_section_json
-from app.i18n import LangDep
-from app.json_body import JsonObjectDep
+from app.http.cache import ImmutableResponseCache
+from app.http.conditional import IfNoneMatch, not_modified_response
+from app.http.json_body import JsonObjectDep
+from app.http.language import LangDep
 from app.reports import section_read, service
 from app.reports.openapi import report_request_body, validate_request_body
 from app.reports.schemas import (

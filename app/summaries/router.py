@@ -1,6 +1,6 @@
 """Portal summaries over HTTP: anonymous reads of published data, cached by data ETags.
 
-Each route first computes its ETag with one cheap aggregate query (app.summaries.versions)
+Each route first computes its ETag with one cheap aggregate query (app.summaries.etags)
 and answers 304 to a matching If-None-Match before running the heavy query.
 """
 
@@ -14,14 +14,15 @@ from fastapi.responses import Response as PlainResponse
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.agencies.dependencies import AgencyDep, public_read_router
 from app.agencies.schemas import AgencyRef
 from app.agencies.service import get_agency_by_code
-from app.auth import AgencyDep, public_read_router
-from app.cache import ImmutableResponseCache
-from app.conditional import IfNoneMatch, not_modified_response
 from app.db import SessionDep
 from app.errors import SchemaProblem, SchemaValidationError, problem_responses
+from app.http.cache import ImmutableResponseCache
+from app.http.conditional import IfNoneMatch, not_modified_response
 from app.summaries import export, filing, service
+from app.summaries.etags import data_etag
 from app.summaries.schemas import (
     ExportDictionary,
     FilingStatus,
@@ -30,7 +31,6 @@ from app.summaries.schemas import (
     Trend,
 )
 from app.summaries.scope import Scope
-from app.summaries.versions import data_etag
 
 router = public_read_router(tags=["summaries"])
 

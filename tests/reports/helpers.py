@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.definitions import FORMATS, ValueKind
+from app.formats.samples import SAMPLE_DIR
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "app" / "sample"
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures"
 
 

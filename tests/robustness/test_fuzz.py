@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
 
-from app.sample_data import load_sample
+from app.ops.sample_data import load_sample
 from tests.conftest import ADMIN_TOKEN
 
 EXAMPLES_PER_OPERATION = 25

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cache import ImmutableResponseCache
+from app.http.cache import ImmutableResponseCache
 
 
 def test_a_cached_body_is_made_once() -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 import app.models  # noqa: F401  (every table on the metadata)
 from app.db import create_db_engine, metadata
-from app.migrate import alembic_config, downgrade, head_revision, upgrade
+from app.ops.migrate import alembic_config, downgrade, head_revision, upgrade
 from tests.conftest import POSTGRES_URL
 
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from app.http.ratelimit import TokenBuckets
 from app.main import create_app
-from app.ratelimit import TokenBuckets
 from tests.conftest import make_settings
 
 

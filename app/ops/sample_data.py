@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from pathlib import Path
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
@@ -18,10 +17,10 @@ from sqlmodel import Session, select
 from app.agencies.models import Agency
 from app.agencies.schemas import AgencyCreate
 from app.agencies.service import create_agencies, get_agency_by_code
+from app.formats.samples import SAMPLE_DIR
 from app.formats.schema import parse_report
 from app.reports.service import Writer, put_report
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 SEED_REPORT = ("640181-baitugang", 2020, "baitugang_2020.json")
 SAMPLE_WRITER = Writer(written_by="sample")
 

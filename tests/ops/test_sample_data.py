@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from app.agencies.models import Agency
 from app.main import create_app
-from app.sample_data import load_sample
+from app.ops.sample_data import load_sample
 from tests.conftest import make_settings
 
 

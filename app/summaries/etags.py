@@ -16,9 +16,9 @@ from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
+from app.agencies.tree_version import AGENCY_TREE, DataVersion
 from app.reports.models import Report
 from app.summaries.scope import Scope
-from app.versions import AGENCY_TREE, DataVersion
 
 
 def data_etag(

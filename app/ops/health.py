@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import ServiceUnavailable, problem_responses
-from app.migrate import current_revision, head_revision
+from app.ops.migrate import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
 

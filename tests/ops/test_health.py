@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
-from app.migrate import head_revision
+from app.ops.migrate import head_revision
 
 
 def test_healthz_answers_ok(client: TestClient) -> None:

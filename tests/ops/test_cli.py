@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from app.agencies.models import Agency, ApiKey
-from app.cli import main
+from app.ops.cli import main
 from tests.conftest import KEY_SECRET
 from tests.factories import bearer, make_agency
 

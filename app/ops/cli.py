@@ -19,11 +19,10 @@ from sqlmodel import Session
 
 from app.agencies import keys, service
 from app.agencies.schemas import AgencyCreate, AgencyKind
-from app.config import Settings, SettingsError, load_settings
+from app.config import Settings, SettingsError, key_secret, load_settings
 from app.db import create_db_engine
 from app.errors import ProblemError, loc_to_pointer
-from app.main import _key_secret
-from app.migrate import upgrade
+from app.ops.migrate import upgrade
 
 CSV_COLUMNS = ("code", "name", "parent_code", "kind")
 CSV_REQUIRED = frozenset({"code", "name", "parent_code"})
@@ -125,7 +124,7 @@ def _issue_key(settings: Settings, args: argparse.Namespace) -> int:
     with _session(settings) as session:
         agency = service.get_agency_by_code(session, args.code)
         issued = keys.issue_key(
-            session, agency=agency, key_secret=_key_secret(settings), label=args.label
+            session, agency=agency, key_secret=key_secret(settings), label=args.label
         )
     # The token alone on stdout, so that `KEY=$(python -m app issue-key …)` works.
     print(issued.token)

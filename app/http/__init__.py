@@ -1,0 +1,1 @@
+"""Request plumbing: middleware, conditional requests, JSON bodies, language, caches, docs."""

@@ -1,0 +1,1 @@
+"""Operator tools: the CLI, migrations, sample data, health and metrics routes."""
