@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 
-.PHONY: run test lint migrate bench clean sync
+.PHONY: run test lint migrate bench clean sync browser
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -22,8 +22,16 @@ run: sync migrate
 migrate: sync
 	$(UV) run alembic upgrade head
 
-test: sync
+test: sync browser
 	$(UV) run pytest
+
+# The page tests drive Debian's Chromium through Playwright's pip package (nothing is
+# downloaded from elsewhere); CJK fonts so screenshots show glyphs, not boxes.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+browser:
+	@command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+		{ [ "$$(id -u)" = 0 ] || { echo "make test needs: sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 1; }; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
 lint: sync
 	$(UV) run ruff check .
