@@ -1,0 +1,1 @@
+"""Published documents: readers that import them, renderers that produce the official one."""

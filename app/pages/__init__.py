@@ -1,0 +1,1 @@
+"""Server-rendered pages in Chinese: the board, agencies, reports, filing."""

@@ -1,0 +1,1 @@
+"""The official tables as Excel/WPS workbooks: templates out, filled workbooks back in."""
