@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
@@ -97,19 +97,23 @@ def create_db_engine(url: str) -> Engine:
     )
 
 
-def begin_write(session: Session) -> None:
+def begin_write(session: Session) -> Connection:
     """Start a write use case's transaction; on SQLite it holds the write lock from BEGIN.
 
-    Call it before the reads that decide the write (an If-Match check, the next revision
-    number), so they happen under the same lock. On SQLite the writers of one process first
-    queue on a Python lock, released when the transaction ends: a thread waiting there
-    wakes as soon as the lock is free, where SQLite's busy handler sleeps and retries.
+    The reads that decide the write (an If-Match check, the next revision number) must
+    happen after it, under the same lock. A read-only transaction still open from earlier
+    reads (loading the agency of the request) is ended first; one with unflushed changes is
+    a bug, refused. On SQLite the writers of one process first queue on a Python lock,
+    released when the transaction ends: a waiting thread wakes as soon as the lock is free,
+    where SQLite's busy handler sleeps and retries.
     """
     if session.in_transaction():
-        session.commit()
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write: the session has unsaved changes")
+        session.commit()  # read-only: ends the snapshot, writes nothing
     _join_sqlite_writer_queue(session)
     try:
-        session.connection(execution_options={SQLITE_IMMEDIATE: True})
+        return session.connection(execution_options={SQLITE_IMMEDIATE: True})
     except BaseException:
         _leave_sqlite_writer_queue(session)
         raise

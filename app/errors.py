@@ -4,6 +4,8 @@
     ├── UnauthorizedError      401    no, unknown or revoked token
     ├── ForbiddenError         403    a known caller acting outside its agencies
     ├── NotFoundError          404    unknown agency, report, revision, format
+    │   ├── ReportNotFound               no (published) report of an agency for a year
+    │   └── RevisionNotFound             no such revision, or not one the caller may see
     ├── ConflictError          409    duplicate code, cycle in the hierarchy
     ├── PreconditionFailed     412    stale If-Match
     ├── PayloadTooLarge        413    body over the configured limit
@@ -98,6 +100,19 @@ class ForbiddenError(ProblemError):
 
 class NotFoundError(ProblemError):
     status, code, title = 404, "not_found", "Not Found"
+
+
+class ReportNotFound(NotFoundError):
+    """An agency has no report for a year, or none the caller may see."""
+
+    def __init__(self, agency_code: str, year: int, *, published: bool = False) -> None:
+        what = "published report" if published else "report"
+        super().__init__(f"agency {agency_code} has no {what} for {year}")
+
+
+class RevisionNotFound(NotFoundError):
+    def __init__(self, agency_code: str, year: int, number: int) -> None:
+        super().__init__(f"report {agency_code}/{year} has no revision {number} you may see")
 
 
 class ConflictError(ProblemError):

@@ -11,8 +11,8 @@ Routes declare what they need with one alias:
     AgencyWriteDep   the {code} agency, for the administrator or a key of that agency or one
                      above it                                   401 anonymous, 404, then 403
     AgencyReadDep    the {code} agency and whether the caller may see unpublished data   404
-                     (the section GET, the hottest read, does the same in one query with
-                     the report's head: app/reports/section_read.py, may_act_on_path)
+    ReportReadDep    the same for the {code}/{year} report, found with the agency in one
+                     query (the section GET, the hottest read)                            404
 
 Order of checks: a bad token is refused before anything is looked up, an anonymous caller of
 a write route before the agency is loaded (so nobody learns more than "log in"); agency codes
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -38,6 +38,8 @@ from app.agencies.models import Agency, ApiKey
 from app.agencies.service import get_agency_by_code, path_is_within
 from app.db import SessionDep
 from app.errors import ForbiddenError, UnauthorizedError, problem_responses
+from app.reports.section_read import ReportHead, find_report_head
+from app.types import AgencyCodePath, YearPath
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -140,10 +142,7 @@ async def require_admin(caller: AuthenticatedDep) -> Caller:
 AdminDep = Annotated[Caller, Depends(require_admin)]
 
 
-AgencyCode = Annotated[str, Path(description="Code of the agency.", examples=["640181"])]
-
-
-def load_agency(code: AgencyCode, session: SessionDep) -> Agency:
+def load_agency(code: AgencyCodePath, session: SessionDep) -> Agency:
     return get_agency_by_code(session, code)
 
 
@@ -176,6 +175,34 @@ async def authorize_agency_read(caller: CallerDep, agency: AgencyDep) -> AgencyA
 
 
 AgencyReadDep = Annotated[AgencyAccess, Depends(authorize_agency_read)]
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    """The head of the {code}/{year} report, and the revision the caller may see of it."""
+
+    head: ReportHead
+    may_see_unpublished: bool
+    visible_revision: int
+
+
+def authorize_report_read(
+    caller: CallerDep, request: Request, code: AgencyCodePath, year: YearPath
+) -> ReportAccess:
+    # A plain def: FastAPI runs it in the thread pool, so the route itself can stay a
+    # coroutine that answers cached sections without a second thread-pool round trip.
+    engine: Engine = request.app.state.engine
+    with engine.connect() as connection:
+        head = find_report_head(connection, code=code, year=year)
+    may_see = caller.may_act_on_path(head.agency_path)
+    return ReportAccess(
+        head=head,
+        may_see_unpublished=may_see,
+        visible_revision=head.visible_revision_number(include_unpublished=may_see),
+    )
+
+
+ReportReadDep = Annotated[ReportAccess, Depends(authorize_report_read)]
 
 
 def public_read_router(*, tags: list[str | Enum]) -> APIRouter:

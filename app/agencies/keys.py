@@ -27,9 +27,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency, ApiKey
-from app.agencies.schemas import as_utc
 from app.db import begin_write, utcnow, write_use_case
 from app.errors import NotFoundError, UnauthorizedError
+from app.types import as_utc
 
 TOKEN_PREFIX = "dsk_"  # noqa: S105  (a public marker, not a secret)
 _TOKEN = re.compile(r"^dsk_(?P<key_id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43})$")

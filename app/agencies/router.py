@@ -11,7 +11,6 @@ from app.agencies import keys, service
 from app.agencies.dependencies import AdminAgencyDep, AdminDep, AgencyReadDep, CallerDep
 from app.agencies.models import Agency
 from app.agencies.schemas import (
-    AgencyCode,
     AgencyCreate,
     AgencyDetail,
     AgencyPage,
@@ -25,6 +24,7 @@ from app.agencies.schemas import (
 )
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.types import AgencyCode
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"])
 

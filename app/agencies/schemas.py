@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,18 +14,8 @@ from pydantic import (
 )
 
 from app.agencies.models import Agency, ApiKey
+from app.types import AgencyCode, UtcDatetime
 
-AGENCY_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
-
-AgencyCode = Annotated[
-    str,
-    StringConstraints(pattern=AGENCY_CODE_PATTERN),
-    Field(
-        description="Stable code of the agency: a 统一社会信用代码, an administrative division "
-        "code, or any 1–64 of `A-Z a-z 0-9 . _ -`.",
-        examples=["640181"],
-    ),
-]
 """The code an agency is known by in URLs, reports and imports."""
 
 AgencyName = Annotated[
@@ -56,14 +44,6 @@ class AgencyKind(StrEnum):
     TOWNSHIP = "township"
     DEPARTMENT = "department"
     OTHER = "other"
-
-
-def as_utc(value: datetime) -> datetime:
-    """The timestamp in UTC: SQLite hands back naive datetimes, and the service stores UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class AgencyCreate(BaseModel):

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 from app.formats.definitions import Label
-
-Lang: TypeAlias = Literal["zh", "en"]
+from app.types import Lang
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pydantic_core
 from pydantic import BaseModel, Field
 
 from app.errors import NotFoundError
@@ -191,100 +189,6 @@ def render_section(
             for row in spec.rows
         ],
     )
-
-
-def render_section_json(
-    fmt: ReportFormat,
-    section: str,
-    cells: Mapping[CellKey, CellValue],
-    computed: frozenset[CellKey] = frozenset(),
-) -> bytes:
-    """``render_section(...).model_dump_json()``, the same bytes, several times faster.
-
-    The labels, kinds and groups of a section never change, so they are serialised once per
-    format and section (``_make_template``); each call only writes the values and computed flags.
-    """
-    template = _TEMPLATES.get((fmt.id, section)) or _make_template(fmt, section)
-    rows = ",".join(
-        row.opening + ",".join([_cell_json(cell, cells, computed) for cell in row.cells]) + "]}"
-        for row in template.rows
-    )
-    return (template.opening + rows + "]}").encode()
-
-
-@dataclass(frozen=True)
-class _CellTemplate:
-    key: CellKey
-    opening: str  # the CellView object up to its value: '{"key":…,"group":null,"value":'
-
-
-@dataclass(frozen=True)
-class _RowTemplate:
-    opening: str  # the RowView object up to its cells: '{"key":…,"role":"data","columns":['
-    cells: tuple[_CellTemplate, ...]
-
-
-@dataclass(frozen=True)
-class _SectionTemplate:
-    opening: str  # the SectionView object up to its rows: '{"format":…,"rows":['
-    rows: tuple[_RowTemplate, ...]
-
-
-_COMPUTED = ',"computed":true}'
-_NOT_COMPUTED = ',"computed":false}'
-
-
-def _cell_json(
-    cell: _CellTemplate, cells: Mapping[CellKey, CellValue], computed: frozenset[CellKey]
-) -> str:
-    value = cells.get(cell.key)
-    if value is None:
-        written = "null"
-    elif isinstance(value, Decimal):
-        written = f'"{value}"'  # digits, a point and a sign: nothing to escape
-    else:
-        written = str(value)
-    return cell.opening + written + (_COMPUTED if cell.key in computed else _NOT_COMPUTED)
-
-
-# By format id and section key: a format is immutable and its id names it (and hashing the
-# frozen ReportFormat itself would walk its every row and column on each call).
-_TEMPLATES: dict[tuple[str, str], _SectionTemplate] = {}
-
-
-def _make_template(fmt: ReportFormat, section: str) -> _SectionTemplate:
-    # Dumped from the view models themselves, with pydantic's own serialiser, so the fixed
-    # parts are exactly what SectionView writes: same fields, order and escaping.
-    blank = render_section(fmt, section, {}).model_dump(mode="json")
-    spec = _section(fmt, section)
-    template = _SectionTemplate(
-        opening=_opening(blank, "rows") + "[",
-        rows=tuple(
-            _RowTemplate(
-                opening=_opening(row, "columns") + "[",
-                cells=tuple(
-                    _CellTemplate(
-                        key=(spec.key, row_spec.key, column["key"]),
-                        opening=_opening(
-                            {k: v for k, v in column.items() if k != "computed"}, "value"
-                        ),
-                    )
-                    for column in row["columns"]
-                ),
-            )
-            for row, row_spec in zip(blank["rows"], spec.rows, strict=True)
-        ),
-    )
-    _TEMPLATES[fmt.id, section] = template
-    return template
-
-
-def _opening(fields: dict[str, Any], last: str) -> str:
-    """The JSON object of ``fields`` up to the value of ``last``, which must be its last key."""
-    if list(fields)[-1] != last:
-        raise RuntimeError(f"{last!r} must be the last field of the view to be filled in")
-    head = {key: value for key, value in fields.items() if key != last}
-    return pydantic_core.to_json(head).decode()[:-1] + f',"{last}":'
 
 
 def _section(fmt: ReportFormat, key: str) -> SectionSpec:

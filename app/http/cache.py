@@ -25,13 +25,22 @@ class ImmutableResponseCache:
         _CACHES.append(self)
 
     def get_or_make(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        body = self.get(key)
+        if body is None:
+            body = make()  # outside the lock: two threads may both make it, with the same result
+            self.put(key, body)
+        return body
+
+    def get(self, key: Hashable) -> bytes | None:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        body = make()  # outside the lock: two threads may both make it, with the same result
+        return None
+
+    def put(self, key: Hashable, body: bytes) -> None:
         if len(body) > self.max_bytes // 4:
-            return body  # one body must not evict most of the others
+            return  # one body must not evict most of the others
         with self._lock:
             self._bytes -= len(self._entries.pop(key, b""))
             self._entries[key] = body
@@ -39,7 +48,6 @@ class ImmutableResponseCache:
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)  # least recently used
                 self._bytes -= len(evicted)
-        return body
 
     @property
     def size_bytes(self) -> int:

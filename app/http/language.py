@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Header
 
-Lang = Literal["zh", "en"]
+from app.types import Lang
 
 
 def preferred_language(accept_language: str | None) -> Lang:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 from app.formats.cells import CellValue
-from app.formats.definitions import FORMATS, CellKey, ValueKind
+from app.formats.definitions import FORMATS, CellKey, ValueKind, cell_pointer
 
 AMOUNT_SCALE = Decimal(10) ** 6
 
@@ -84,3 +84,14 @@ def cells_from_rows(
         value = stored.get(key, 0)
         cells[key] = amount_from_stored(value) if amount and value is not None else value
     return cells
+
+
+def computed_pointers(format_id: str, computed: frozenset[CellKey]) -> list[str]:
+    """The JSON Pointers of the computed cells, in format order, as a revision keeps them."""
+    return [cell_pointer(key) for key in FORMATS[format_id].cell_keys() if key in computed]
+
+
+def computed_keys(format_id: str, pointers: Iterable[str] | None) -> frozenset[CellKey]:
+    """The inverse of ``computed_pointers``."""
+    wanted = set(pointers or ())
+    return frozenset(key for key in FORMATS[format_id].cell_keys() if cell_pointer(key) in wanted)

@@ -88,6 +88,9 @@ class ReportRevision(SQLModel, table=True):
     )
     error_count: int = Field(default=0)
     warning_count: int = Field(default=0)
+    # JSON Pointers of the cells the service computed (omitted or blank totals), in format
+    # order; null for revisions written before it was recorded.
+    computed_cells: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # Who wrote it: "admin" or "key:<key_id>"; the key row is kept after revocation.
     written_by: str = Field(max_length=64)
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id")

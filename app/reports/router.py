@@ -7,15 +7,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-from app.agencies.dependencies import AgencyCode, AgencyReadDep, AgencyWriteDep, Caller, CallerDep
+from app.agencies.dependencies import (
+    AgencyReadDep,
+    AgencyWriteDep,
+    Caller,
+    CallerDep,
+    ReportAccess,
+    ReportReadDep,
+)
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
-from app.formats.sections import SectionView, render_section_json
+from app.formats.sections import SectionView, render_section
 from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
 from app.http.json_body import JsonObjectDep
@@ -38,12 +46,10 @@ from app.reports.views import (
     stored_report_json,
     written_report_json,
 )
+from app.types import YearPath
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
-Year = Annotated[
-    int, Path(ge=2008, le=2100, description="Report year (the statistics period).", examples=[2020])
-]
 IfMatch = Annotated[
     str | None,
     Header(
@@ -80,7 +86,7 @@ def writer_of(caller: Caller) -> service.Writer:
 def put_report(
     access: AgencyWriteDep,
     session: SessionDep,
-    year: Year,
+    year: YearPath,
     payload: JsonObjectDep,
     response: Response,
     lang: LangDep,
@@ -144,7 +150,7 @@ def list_reports(access: AgencyReadDep, session: SessionDep) -> ReportList:
 def get_report(
     access: AgencyReadDep,
     session: SessionDep,
-    year: Year,
+    year: YearPath,
     response: Response,
     lang: LangDep,
     if_none_match: IfNoneMatch = None,
@@ -167,7 +173,7 @@ def get_report(
     response_model=RevisionList,
     responses=problem_responses(401, 404, 422),
 )
-def list_revisions(access: AgencyReadDep, session: SessionDep, year: Year) -> RevisionList:
+def list_revisions(access: AgencyReadDep, session: SessionDep, year: YearPath) -> RevisionList:
     revisions = service.list_revisions(
         session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
     )
@@ -199,7 +205,7 @@ def list_revisions(access: AgencyReadDep, session: SessionDep, year: Year) -> Re
 def get_revision(
     access: AgencyReadDep,
     session: SessionDep,
-    year: Year,
+    year: YearPath,
     revision: Annotated[int, Path(ge=1, le=2**31 - 1, description="Revision number.")],
     response: Response,
     lang: LangDep,
@@ -224,45 +230,44 @@ def get_revision(
     response_model=SectionView | NarrativeView,
     responses=READ_ERRORS,
 )
-def get_section(
-    caller: CallerDep,
+async def get_section(
+    access: ReportReadDep,
     request: Request,
-    year: Year,
     section: SectionName,
-    code: AgencyCode,  # after the others: the OpenAPI parameters keep AgencyReadDep's order
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """`proactive`, `applications` and `reviews` list every row and column with its labels and
-    value (null: not reported); `narrative` gives parts 一, 五 and 六 with the channels,
-    contact and fees."""
-    engine: Engine = request.app.state.engine
-    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
-        # AgencyReadDep's agency, authorization and service.visible_revision in one query.
-        head = section_read.find_report_head(connection, code=code, year=year)
-        include = caller.may_act_on_path(head.agency_path)
-        revision = head.visible_revision(include_unpublished=include)
-        etag = service.etag_for(revision)
-        if (unchanged := not_modified_response(if_none_match, etag)) is not None:
-            return unchanged
-
-        def render() -> bytes:
-            if section == "narrative":
-                stored = section_read.load_revision_row(
-                    connection, head=head, revision=revision, include_unpublished=include
-                )
-                return narrative_section(stored).model_dump_json().encode()
-            table = section_read.load_section_cells(
-                connection,
-                head=head,
-                revision=revision,
-                section=section,
-                include_unpublished=include,
-            )
-            return render_section_json(FORMATS[table.format], section, table.cells)
-
-        # A revision never changes, so its rendered sections can be kept (app/cache.py).
-        body = SECTION_CACHE.get_or_make((head.report_id, revision, section), render)
+    value (null: not reported) and whether the service computed it; `narrative` gives parts
+    一, 五 and 六 with the channels, contact and fees."""
+    head, revision = access.head, access.visible_revision
+    etag = service.etag_for(revision)
+    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
+        return unchanged
+    key = (head.report_id, revision, section)
+    # A revision never changes, so its rendered sections can be kept (app/http/cache.py).
+    body = SECTION_CACHE.get(key)
+    if body is None:
+        engine: Engine = request.app.state.engine
+        body = await run_in_threadpool(
+            _render_section, engine, access, section, include=access.may_see_unpublished
+        )
+        SECTION_CACHE.put(key, body)
     return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
+
+
+def _render_section(engine: Engine, access: ReportAccess, section: str, *, include: bool) -> bytes:
+    head, revision = access.head, access.visible_revision
+    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
+        if section == "narrative":
+            stored = section_read.load_revision_row(
+                connection, head=head, revision=revision, include_unpublished=include
+            )
+            return narrative_section(stored).model_dump_json().encode()
+        table = section_read.load_section_cells(
+            connection, head=head, revision=revision, section=section, include_unpublished=include
+        )
+    view = render_section(FORMATS[table.format], section, table.cells, computed=table.computed)
+    return view.model_dump_json().encode()
 
 
 @router.post(
@@ -280,7 +285,7 @@ def validate(
     target = ValidateTarget.parse(payload)
     body = parse_report(payload, year=target.year)
     agency = get_agency_by_code(session, target.agency_code)
-    previous = service.previous_year_body(
+    previous = service.previous_year_cells(
         session,
         agency=agency,
         year=target.year,

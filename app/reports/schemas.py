@@ -15,6 +15,7 @@ from app.errors import SchemaValidationError
 from app.formats.problems import schema_problems
 from app.formats.rules import Finding
 from app.formats.schema import REPORT_MODELS, ReportBase
+from app.types import AgencyCode, Year
 
 WrittenBy = Annotated[
     str,
@@ -37,6 +38,12 @@ class RevisionMeta(BaseModel):
     warning_count: int = Field(description="Warning findings of this revision.", examples=[0])
     findings: list[Finding] = Field(
         description="Every rule finding of this revision, errors and warnings."
+    )
+    computed_cells: list[str] = Field(
+        description="JSON Pointers of the cells the service computed rather than the agency "
+        "gave (omitted or blank totals), in format order; empty for revisions stored before "
+        "the service recorded them.",
+        examples=[["/applications/granted/total", "/applications/results_total/total"]],
     )
 
 
@@ -129,8 +136,8 @@ class ValidationResult(BaseModel):
 class ValidateTarget(BaseModel):
     """The agency and year a body is validated for (the rest of the body is the report)."""
 
-    agency_code: AgencyCodeField
-    year: YearField
+    agency_code: AgencyCode
+    year: Year
 
     @classmethod
     def parse(cls, payload: dict[str, Any]) -> ValidateTarget:
@@ -142,10 +149,6 @@ class ValidateTarget(BaseModel):
             raise SchemaValidationError(schema_problems(error.errors(include_url=False))) from None
 
 
-AgencyCodeField: TypeAlias = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
-YearField: TypeAlias = Annotated[int, Field(strict=True, ge=2008, le=2100)]
-
-
 def _validate_request_model(format_id: str, body_model: type[ReportBase]) -> type[ReportBase]:
     return _create_model(
         f"ValidateRequest{format_id}",
@@ -153,14 +156,14 @@ def _validate_request_model(format_id: str, body_model: type[ReportBase]) -> typ
         __module__=__name__,
         __doc__=f"A report in format {format_id} with the agency and year it is checked for.",
         agency_code=(
-            AgencyCodeField,
+            AgencyCode,
             Field(
                 description="The agency whose earlier reports feed the cross-year rules.",
                 examples=["640181"],
             ),
         ),
         year=(
-            YearField,
+            Year,
             Field(description="The report year.", examples=[2020]),
         ),
     )

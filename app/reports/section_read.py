@@ -5,7 +5,9 @@ on every request is find which revision the caller sees. That is one query for t
 and the report's head together, of the few columns needed, with statements built once at
 import (building and cache-keying a statement costs more than SQLite running it), run on a
 plain Connection: no ORM Session or objects, whose bookkeeping costs as much again. The 404s
-are those of ``get_agency_by_code`` and ``service.visible_revision``.
+are those of ``get_agency_by_code`` and ``service.find_visible_revision``. Whether the caller
+may see unpublished revisions is decided where every such decision is, in
+``app.agencies.dependencies`` (``ReportReadDep``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from sqlalchemy import Connection, and_, bindparam, inspect, select
 from sqlmodel import Session
 
 from app.agencies.models import Agency
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ReportNotFound, RevisionNotFound
 from app.formats.cells import CellValue
 from app.formats.definitions import CellKey
 from app.reports import service
-from app.reports.cells import cells_from_rows
+from app.reports.cells import cells_from_rows, computed_keys
 from app.reports.models import Report, ReportCell, ReportRevision
 
 _AGENCY_TABLE = inspect(Agency).local_table
@@ -43,7 +45,14 @@ _AGENCY_AND_HEAD = (
 # The revision's format and status with the section's cell rows, if any (a revision of
 # zeros has none): one round trip. Cell columns are NULL in the row an outer join adds.
 _REVISION_AND_SECTION_CELLS = (
-    select(_REVISION.format, _REVISION.status, _CELL.row, _CELL.column, _CELL.value)
+    select(
+        _REVISION.format,
+        _REVISION.status,
+        _REVISION.computed_cells,
+        _CELL.row,
+        _CELL.column,
+        _CELL.value,
+    )
     .select_from(
         _REVISION_TABLE.outerjoin(
             _CELL_TABLE,
@@ -72,11 +81,11 @@ class ReportHead:
     latest_revision: int | None
     published_revision: int | None
 
-    def visible_revision(self, *, include_unpublished: bool) -> int:
+    def visible_revision_number(self, *, include_unpublished: bool) -> int:
         """The revision the caller sees: the latest, or the latest published; 404 if none."""
         if self.report_id is None or self.latest_revision is None:
-            raise service.no_report(self.agency_code, self.year)
-        return service.visible_number(
+            raise ReportNotFound(self.agency_code, self.year)
+        return service.visible_revision_number(
             self.agency_code,
             self.year,
             latest=self.latest_revision,
@@ -99,6 +108,7 @@ class SectionCells:
 
     format: str
     cells: dict[CellKey, CellValue]
+    computed: frozenset[CellKey]
 
 
 def load_section_cells(
@@ -113,23 +123,25 @@ def load_section_cells(
     params = {"report_id": head.report_id, "revision": revision, "section": section}
     rows = connection.execute(_REVISION_AND_SECTION_CELLS, params).all()
     if not rows or (not include_unpublished and rows[0].status != "published"):
-        raise service.revision_not_visible(f"{head.agency_code}/{head.year}", revision)
+        raise RevisionNotFound(head.agency_code, head.year, revision)
     format_id = rows[0].format
     stored = [(section, cell.row, cell.column, cell.value) for cell in rows if cell.row is not None]
-    return SectionCells(format_id, cells_from_rows(format_id, stored, section))
+    computed = computed_keys(format_id, rows[0].computed_cells)
+    return SectionCells(format_id, cells_from_rows(format_id, stored, section), computed)
 
 
 def load_revision_row(
     connection: Connection, *, head: ReportHead, revision: int, include_unpublished: bool
 ) -> ReportRevision:
     """The stored revision itself (its narrative, channels, contact), for the narrative."""
-    if head.report_id is None:  # visible_revision has already refused this
-        raise service.no_report(head.agency_code, head.year)
+    if head.report_id is None:  # visible_revision_number has already refused this
+        raise ReportNotFound(head.agency_code, head.year)
     with Session(connection) as session:
         return service.find_revision(
             session,
             report_id=head.report_id,
             number=revision,
             include_unpublished=include_unpublished,
-            report_name=f"{head.agency_code}/{head.year}",
+            agency_code=head.agency_code,
+            year=head.year,
         )

@@ -1,38 +1,38 @@
 """Report use cases: store a revision, read the visible one, list revisions and reports.
 
-Every write is one transaction: writers of one report queue (SQLite: BEGIN IMMEDIATE;
-PostgreSQL: an advisory lock on (agency, year)), If-Match is checked under that lock, the
-revision and its cells are inserted, the head is moved, and the whole is committed once — or
-nothing is.
+A write reads forward: the rules run first (they only read), then one transaction takes the
+report's writer lock (``store.begin_report_write``), checks If-Match, inserts the revision
+and its cells, moves the head and commits once. ``write_use_case`` is the one place a failed
+write is rolled back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, text, update
-from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.agencies.models import Agency
-from app.db import begin_write, metadata, utcnow, write_use_case
-from app.errors import ConflictError, NotFoundError, PreconditionFailed, UnprocessableError
-from app.formats.cells import CellValue, CompletedCells, complete
-from app.formats.definitions import FORMATS, CellKey
-from app.formats.rules import Evaluation, evaluate_in
+from app.db import utcnow, write_use_case
+from app.errors import (
+    ConflictError,
+    PreconditionFailed,
+    ReportNotFound,
+    RevisionNotFound,
+    UnprocessableError,
+)
+from app.formats.cells import CellValue, CompletedCells
+from app.formats.definitions import CellKey
 from app.formats.schema import ReportBase, from_cells
-from app.reports.cells import cells_from_rows, stored_rows
-from app.reports.models import Report, ReportCell, ReportRevision
+from app.reports import store
+from app.reports.cells import computed_keys, computed_pointers
+from app.reports.findings import RevisionFindings, evaluate_for_storage
+from app.reports.models import Report, ReportRevision
 
-REPORT_TABLE = metadata.tables["report"]  # Report declares no __tablename__ of its own
-REVISION_TABLE = metadata.tables[ReportRevision.__tablename__]
-REPORT_CELL_TABLE = metadata.tables[ReportCell.__tablename__]
-WRITE_STATUSES_NEEDING_NO_ERRORS = frozenset({"submitted", "published"})
+STATUSES_NEEDING_NO_ERRORS = frozenset({"submitted", "published"})
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,18 @@ class StoredReport:
     """One revision of one report with its cells, as readers see it."""
 
     agency: Agency
-    head: Report
+    year: int
     revision: ReportRevision
     cells: dict[CellKey, CellValue]
 
     @property
     def etag(self) -> str:
         return etag_for(self.revision.revision)
+
+    @property
+    def computed(self) -> frozenset[CellKey]:
+        """The cells the service computed (omitted or blank totals) rather than was given."""
+        return computed_keys(self.revision.format, self.revision.computed_cells)
 
     def body(self) -> ReportBase:
         return body_of(self.revision, self.cells)
@@ -83,27 +88,8 @@ def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> Report
     return from_cells(revision.format, cells, **{k: v for k, v in fields.items() if v is not None})
 
 
-def evaluate_both_languages(
-    body: ReportBase, *, year: int, previous: ReportBase | CompletedCells | None
-) -> tuple[Evaluation, list[dict[str, Any]]]:
-    """Evaluate once per language and keep both messages, so reads never re-run the rules."""
-    chinese, english = evaluate_in(body, year=year, previous=previous, langs=("zh", "en"))
-    findings = []
-    for zh, en in zip(chinese.findings, english.findings, strict=True):
-        finding = zh.model_dump(mode="json")
-        finding["message_en"] = en.message
-        findings.append(finding)
-    return chinese, findings
-
-
-def localized_findings(stored: Sequence[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    localized = []
-    for finding in stored:
-        entry = {key: value for key, value in finding.items() if key != "message_en"}
-        if lang == "en":
-            entry["message"] = finding.get("message_en", finding["message"])
-        localized.append(entry)
-    return localized
+# --------------------------------------------------------------------------------------------
+# Writing
 
 
 @write_use_case
@@ -120,121 +106,41 @@ def put_report(
 
     Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
     finding) when a submitted or published report breaks an error rule.
-
-    The rules only read, so they run before the write lock is taken; under the lock only
-    what can have changed meanwhile is read again (the head, the year before's revision).
     """
-    previous = _previous_year(session, agency=agency, year=year)
-    evaluation, findings = evaluate_both_languages(body, year=year, previous=_cells_of(previous))
+    agency_id = _id(agency)
+    previous = store.previous_year(session, agency_id=agency_id, year=year)
+    evaluation, findings = evaluate_for_storage(body, year=year, previous=_cells(previous))
 
-    begin_write(session)
-    _serialize_writers_of(session, agency=agency, year=year)
-    head = _locked_head(session, agency=agency, year=year)
+    store.begin_report_write(session, agency_id=agency_id, year=year)
+    head = store.locked_head(session, agency_id=agency_id, year=year)
     _check_if_match(if_match, head)
-    if _latest_revision_of(session, agency=agency, year=year - 1) != _revision_of(previous):
+    if store.latest_revision_number(session, agency_id=agency_id, year=year - 1) != (
+        previous.revision if previous else None
+    ):
         # The year before was rewritten since it was read: check against what is stored now.
-        previous = _previous_year(session, agency=agency, year=year)
-        evaluation, findings = evaluate_both_languages(
-            body, year=year, previous=_cells_of(previous)
-        )
-    _refuse_errors_of_a_final_report(session, body, findings)
+        previous = store.previous_year(session, agency_id=agency_id, year=year)
+        evaluation, findings = evaluate_for_storage(body, year=year, previous=_cells(previous))
+    _refuse_errors_of_a_final_report(body, findings)
 
-    # Core statements, not ORM flushes: three plain rows, no object graph to track.
     now = utcnow()
     created = head is None
     try:
         if head is None:
-            head = _insert_head(session, agency=agency, year=year, body=body, now=now)
-        revision = _insert_revision(
-            session, _new_revision(head, body, findings, writer=writer, created_at=now)
-        )
-        rows = [
-            {
-                "report_id": head.id,
-                "revision": revision.revision,
-                "section": section,
-                "row": row,
-                "column": column,
-                "value": value,
-            }
-            for section, row, column, value in stored_rows(body.format, evaluation.cells)
-        ]
-        if rows:
-            # Core executemany: the ORM's bulk path costs more than the insert itself.
-            session.connection().execute(insert(REPORT_CELL_TABLE), rows)
-        _move_head(session, head, revision, now=now)
+            head = store.insert_head(session, _new_head(agency_id, year, body, now=now))
+        revision = _new_revision(head, body, findings, writer=writer, created_at=now)
+        revision.computed_cells = computed_pointers(body.format, evaluation.computed)
+        revision.id = store.insert_revision(session, revision, evaluation.cells)
+        store.move_head(session, head=head, revision=revision, revision_id=revision.id, now=now)
         session.commit()
     except IntegrityError:
         # Two first writes of one report raced past each other; the loser retries.
-        session.rollback()
         raise ConflictError(
             f"report {agency.code}/{year} was written concurrently; retry with If-Match"
         ) from None
-    return StoredReport(agency, head, revision, dict(evaluation.cells)), created
+    return StoredReport(agency, year, revision, dict(evaluation.cells)), created
 
 
-def _locked_head(session: Session, *, agency: Agency, year: int) -> Report | None:
-    """The head row, locked until commit on PostgreSQL; a detached copy, edited by hand."""
-    found = session.connection().execute(_LOCKED_HEAD, {"agency_id": agency.id, "year": year})
-    row = found.first()
-    return Report(**row._mapping) if row else None
-
-
-def _insert_head(
-    session: Session, *, agency: Agency, year: int, body: ReportBase, now: datetime
-) -> Report:
-    head = Report(
-        agency_id=_id(agency),
-        year=year,
-        latest_revision=0,
-        format=body.format,
-        status=body.status,
-        scope=body.scope,
-        created_at=now,
-        updated_at=now,
-    )
-    head.id = _insert_returning_id(session, REPORT_TABLE, head.model_dump(exclude={"id"}))
-    return head
-
-
-def _insert_revision(session: Session, revision: ReportRevision) -> ReportRevision:
-    revision.id = _insert_returning_id(session, REVISION_TABLE, revision.model_dump(exclude={"id"}))
-    return revision
-
-
-def _insert_returning_id(session: Session, table: Table, values: dict[str, Any]) -> int:
-    inserted = session.connection().execute(insert(table).returning(table.c.id), values)
-    return int(inserted.scalar_one())
-
-
-def _refuse_errors_of_a_final_report(
-    session: Session, body: ReportBase, findings: list[dict[str, Any]]
-) -> None:
-    errors = sum(1 for finding in findings if finding["severity"] == "error")
-    if body.status in WRITE_STATUSES_NEEDING_NO_ERRORS and errors:
-        session.rollback()
-        raise UnprocessableError(
-            f"a {body.status} report must break no rule; it breaks {errors} "
-            "(store it as a draft to keep it anyway)",
-            findings=[{k: v for k, v in f.items() if k != "message_en"} for f in findings],
-        )
-
-
-def _serialize_writers_of(session: Session, *, agency: Agency, year: int) -> None:
-    """Queue concurrent writers of one report, the very first write included.
-
-    SQLite already holds its single write lock since BEGIN IMMEDIATE. On PostgreSQL a row lock
-    cannot cover a report that does not exist yet, so a transaction-scoped advisory lock on
-    (agency, year) does; it is released at commit or rollback.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:agency_id, :year)"),
-            {"agency_id": agency.id, "year": year},
-        )
-
-
-def _check_if_match(if_match: str | None, head: Report | None) -> None:
+def _check_if_match(if_match: str | None, head: store.LockedHead | None) -> None:
     if if_match is None:
         return
     tags = [tag.strip() for tag in if_match.split(",")]
@@ -244,17 +150,39 @@ def _check_if_match(if_match: str | None, head: Report | None) -> None:
     raise PreconditionFailed(f"If-Match does not match the current revision: {current}")
 
 
+def _refuse_errors_of_a_final_report(body: ReportBase, findings: RevisionFindings) -> None:
+    if body.status in STATUSES_NEEDING_NO_ERRORS and findings.error_count:
+        raise UnprocessableError(
+            f"a {body.status} report must break no rule; it breaks {findings.error_count} "
+            "(store it as a draft to keep it anyway)",
+            findings=findings.localized("zh"),
+        )
+
+
+def _new_head(agency_id: int, year: int, body: ReportBase, *, now: datetime) -> Report:
+    return Report(
+        agency_id=agency_id,
+        year=year,
+        latest_revision=0,
+        format=body.format,
+        status=body.status,
+        scope=body.scope,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 def _new_revision(
-    head: Report,
+    head: store.LockedHead,
     body: ReportBase,
-    findings: list[dict[str, Any]],
+    findings: RevisionFindings,
     *,
     writer: Writer,
     created_at: datetime,
 ) -> ReportRevision:
     narrative = body.narrative
     return ReportRevision(
-        report_id=_id(head),
+        report_id=head.id,
         revision=head.latest_revision + 1,
         format=body.format,
         status=body.status,
@@ -269,103 +197,67 @@ def _new_revision(
         contact=body.contact.model_dump(mode="json") if body.contact else None,
         published_on=body.published_on,
         source_url=body.source_url,
-        findings=findings,
-        error_count=sum(1 for f in findings if f["severity"] == "error"),
-        warning_count=sum(1 for f in findings if f["severity"] == "warning"),
+        findings=findings.stored,
+        error_count=findings.error_count,
+        warning_count=findings.warning_count,
         written_by=writer.written_by,
         api_key_id=writer.api_key_id,
         created_at=created_at,
     )
 
 
-def _move_head(session: Session, head: Report, revision: ReportRevision, *, now: datetime) -> None:
-    """Point the head at ``revision``, in the database and in the copy ``head``."""
-    moved: dict[str, Any] = {
-        "latest_revision": revision.revision,
-        "latest_seq": revision.id,
-        "format": revision.format,
-        "status": revision.status,
-        "scope": revision.scope,
-        "error_count": revision.error_count,
-        "warning_count": revision.warning_count,
-        "updated_at": now,
-    }
-    if revision.status == "published":
-        moved |= {
-            "published_revision": revision.revision,
-            "published_seq": revision.id,
-            "published_scope": revision.scope,
-        }
-    session.connection().execute(
-        update(REPORT_TABLE).where(REPORT_TABLE.c.id == head.id).values(moved)
-    )
-    for field, value in moved.items():
-        setattr(head, field, value)
-    # A head this session loaded earlier went stale under the Core UPDATE: reload it on use.
-    if (loaded := session.identity_map.get(identity_key(Report, head.id))) is not None:
-        session.expire(loaded)
+# --------------------------------------------------------------------------------------------
+# Reading
 
 
 @dataclass(frozen=True)
-class Visible:
+class VisibleRevision:
     """Which revision of a report a caller sees, known from the head row alone."""
 
     head: Report
-    revision: int
+    number: int
 
     @property
     def etag(self) -> str:
-        return etag_for(self.revision)
+        return etag_for(self.number)
 
 
-def visible_revision(
+def find_visible_revision(
     session: Session,
     *,
     agency: Agency,
     year: int,
     include_unpublished: bool,
     revision: int | None = None,
-) -> Visible:
+) -> VisibleRevision:
     """The head and the revision number the caller may see (1 query); 404 otherwise.
 
     Enough to answer If-None-Match, or to find a cached view, without reading the revision.
     """
-    head = _head(session, agency=agency, year=year)
+    head = store.head_of(session, agency_id=_id(agency), year=year)
     if head is None:
-        raise no_report(agency.code, year)
+        raise ReportNotFound(agency.code, year)
     if revision is not None:
-        return Visible(head, revision)  # whether the caller may see it is checked on reading it
-    number = visible_number(
+        return VisibleRevision(head, revision)  # whether it may be seen is checked on reading
+    number = visible_revision_number(
         agency.code,
         year,
         latest=head.latest_revision,
         published=head.published_revision,
         include_unpublished=include_unpublished,
     )
-    return Visible(head, number)
+    return VisibleRevision(head, number)
 
 
-def visible_number(
+def visible_revision_number(
     agency_code: str, year: int, *, latest: int, published: int | None, include_unpublished: bool
 ) -> int:
     """The revision of a report the caller sees: the latest, or the latest published; 404
     when it has none published and the caller may not see drafts."""
     number = latest if include_unpublished else published
     if number is None:
-        raise no_published_report(agency_code, year)
+        raise ReportNotFound(agency_code, year, published=True)
     return number
-
-
-def no_report(agency_code: str, year: int) -> NotFoundError:
-    return NotFoundError(f"agency {agency_code} has no report for {year}")
-
-
-def no_published_report(agency_code: str, year: int) -> NotFoundError:
-    return NotFoundError(f"agency {agency_code} has no published report for {year}")
-
-
-def revision_not_visible(report_name: str, number: int) -> NotFoundError:
-    return NotFoundError(f"report {report_name} has no revision {number} you may see")
 
 
 def get_report(
@@ -377,63 +269,53 @@ def get_report(
     revision: int | None = None,
 ) -> StoredReport:
     """The latest revision (or revision ``revision``) the caller may see; 404 otherwise."""
-    visible = visible_revision(
+    visible = find_visible_revision(
         session,
         agency=agency,
         year=year,
         include_unpublished=include_unpublished,
         revision=revision,
     )
-    return load_revision(
-        session, agency=agency, visible=visible, include_unpublished=include_unpublished
-    )
-
-
-def load_revision(
-    session: Session, *, agency: Agency, visible: Visible, include_unpublished: bool
-) -> StoredReport:
-    head, number = visible.head, visible.revision
+    head = visible.head
     stored = find_revision(
         session,
         report_id=_id(head),
-        number=number,
+        number=visible.number,
         include_unpublished=include_unpublished,
-        report_name=f"{agency.code}/{head.year}",
+        agency_code=agency.code,
+        year=year,
     )
-    rows = session.exec(
-        select(ReportCell.section, ReportCell.row, ReportCell.column, ReportCell.value).where(
-            ReportCell.report_id == head.id, ReportCell.revision == number
-        )
-    ).all()
-    return StoredReport(agency, head, stored, cells_from_rows(stored.format, rows))
+    cells = store.cells_of(session, report_id=_id(head), revision=stored)
+    return StoredReport(agency, year, stored, cells)
 
 
 def find_revision(
-    session: Session, *, report_id: int, number: int, include_unpublished: bool, report_name: str
+    session: Session,
+    *,
+    report_id: int,
+    number: int,
+    include_unpublished: bool,
+    agency_code: str,
+    year: int,
 ) -> ReportRevision:
     """Revision ``number`` of a report, or 404 when it is missing or the caller may not see it."""
-    stored = session.exec(
-        select(ReportRevision).where(
-            ReportRevision.report_id == report_id, ReportRevision.revision == number
-        )
-    ).first()
+    stored = store.revision_of(session, report_id=report_id, number=number)
     if stored is None or (not include_unpublished and stored.status != "published"):
-        raise revision_not_visible(report_name, number)
+        raise RevisionNotFound(agency_code, year, number)
     return stored
 
 
 def list_revisions(
     session: Session, *, agency: Agency, year: int, include_unpublished: bool
 ) -> list[ReportRevision]:
-    head = _head(session, agency=agency, year=year)
+    head = store.head_of(session, agency_id=_id(agency), year=year)
     if head is None:
-        raise no_report(agency.code, year)
-    query = select(ReportRevision).where(ReportRevision.report_id == head.id)
-    if not include_unpublished:
-        query = query.where(ReportRevision.status == "published")
-    revisions = list(session.exec(query.order_by(col(ReportRevision.revision))))
+        raise ReportNotFound(agency.code, year)
+    revisions = store.revisions_of(
+        session, report_id=_id(head), published_only=not include_unpublished
+    )
     if not revisions:
-        raise no_published_report(agency.code, year)
+        raise ReportNotFound(agency.code, year, published=True)
     return revisions
 
 
@@ -441,104 +323,21 @@ def list_reports(
     session: Session, *, agency: Agency, include_unpublished: bool
 ) -> list[tuple[Report, ReportRevision]]:
     """Each report of the agency with the revision the caller may see, by year."""
-    visible = Report.latest_revision if include_unpublished else Report.published_revision
-    query = (
-        select(Report, ReportRevision)
-        .join(
-            ReportRevision,
-            and_(
-                col(ReportRevision.report_id) == Report.id, col(ReportRevision.revision) == visible
-            ),
-        )
-        .where(Report.agency_id == agency.id)
-        .order_by(col(Report.year))
-    )
-    return list(session.exec(query).all())
+    return store.reports_of(session, agency_id=_id(agency), published_only=not include_unpublished)
 
 
-@dataclass(frozen=True)
-class PreviousYear:
-    """The revision of the year before that the cross-year rules were run against."""
-
-    revision: int
-    cells: CompletedCells
-
-
-def previous_year_body(
+def previous_year_cells(
     session: Session, *, agency: Agency, year: int, include_unpublished: bool
 ) -> CompletedCells | None:
     """The year before's report as the cross-year rules read it (its completed cells)."""
-    return _cells_of(
-        _previous_year(session, agency=agency, year=year, include_unpublished=include_unpublished)
+    previous = store.previous_year(
+        session, agency_id=_id(agency), year=year, include_unpublished=include_unpublished
     )
+    return _cells(previous)
 
 
-def _previous_year(
-    session: Session, *, agency: Agency, year: int, include_unpublished: bool = True
-) -> PreviousYear | None:
-    """The visible revision of the year before with its cells, in one query; no pydantic body
-    is rebuilt, the rules need the cells only."""
-    query = _LATEST_REVISION_CELLS if include_unpublished else _PUBLISHED_REVISION_CELLS
-    rows = session.connection().execute(query, {"agency_id": agency.id, "year": year - 1}).all()
-    if not rows:
-        return None
-    revision, format_id = rows[0][0], rows[0][1]
-    stored = [
-        (section, row, column, value)
-        for *_, section, row, column, value in rows
-        if section is not None
-    ]
-    return PreviousYear(revision, complete(FORMATS[format_id], cells_from_rows(format_id, stored)))
-
-
-def _latest_revision_of(session: Session, *, agency: Agency, year: int) -> int | None:
-    found = session.connection().execute(_LATEST_REVISION, {"agency_id": agency.id, "year": year})
-    return found.scalar_one_or_none()
-
-
-def _visible_revision_cells(visible: str, *, published_only: bool) -> Select[Any]:
-    report, revision, cell = REPORT_TABLE.c, REVISION_TABLE.c, REPORT_CELL_TABLE.c
-    query = (
-        sa_select(
-            revision.revision, revision.format, cell.section, cell.row, cell.column, cell.value
-        )
-        .select_from(REPORT_TABLE)
-        .join(
-            REVISION_TABLE,
-            and_(revision.report_id == report.id, revision.revision == report[visible]),
-        )
-        # Outer: a revision whose cells are all zero has no cell rows (zeros are not stored).
-        .outerjoin(
-            REPORT_CELL_TABLE,
-            and_(cell.report_id == revision.report_id, cell.revision == revision.revision),
-        )
-        .where(_REPORT_OF_AGENCY_AND_YEAR)
-    )
-    return query.where(revision.status == "published") if published_only else query
-
-
-# Statements built once: building one costs more than running it from SQLAlchemy's cache.
-_REPORT_OF_AGENCY_AND_YEAR = and_(
-    REPORT_TABLE.c.agency_id == bindparam("agency_id"), REPORT_TABLE.c.year == bindparam("year")
-)
-_LATEST_REVISION_CELLS = _visible_revision_cells("latest_revision", published_only=False)
-_PUBLISHED_REVISION_CELLS = _visible_revision_cells("published_revision", published_only=True)
-_LATEST_REVISION = sa_select(REPORT_TABLE.c.latest_revision).where(_REPORT_OF_AGENCY_AND_YEAR)
-_LOCKED_HEAD = sa_select(REPORT_TABLE).where(_REPORT_OF_AGENCY_AND_YEAR).with_for_update()
-
-
-def _revision_of(previous: PreviousYear | None) -> int | None:
-    return previous.revision if previous else None
-
-
-def _cells_of(previous: PreviousYear | None) -> CompletedCells | None:
+def _cells(previous: store.PreviousYear | None) -> CompletedCells | None:
     return previous.cells if previous else None
-
-
-def _head(session: Session, *, agency: Agency, year: int) -> Report | None:
-    return session.exec(
-        select(Report).where(Report.agency_id == agency.id, Report.year == year)
-    ).first()
 
 
 def _id(row: Agency | Report) -> int:

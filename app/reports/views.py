@@ -11,8 +11,9 @@ from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, CellKey
 from app.formats.schema import Channels, Contact, Narrative, ReportBase
 from app.reports.cells import is_amount
+from app.reports.findings import localized
 from app.reports.models import ReportRevision
-from app.reports.service import StoredReport, localized_findings
+from app.reports.service import StoredReport
 
 
 def stored_report_json(stored: StoredReport, lang: str) -> dict[str, Any]:
@@ -30,13 +31,14 @@ def _revision_json(stored: StoredReport, lang: str) -> dict[str, Any]:
     revision = stored.revision
     return {
         "agency_code": stored.agency.code,
-        "year": stored.head.year,
+        "year": stored.year,
         "revision": revision.revision,
         "written_by": revision.written_by,
         "written_at": revision.created_at,
         "error_count": revision.error_count,
         "warning_count": revision.warning_count,
-        "findings": localized_findings(revision.findings, lang),
+        "findings": localized(revision.findings, lang),
+        "computed_cells": revision.computed_cells or [],
     }
 
 

@@ -31,15 +31,11 @@ from app.summaries.schemas import (
     Trend,
 )
 from app.summaries.scope import Scope
+from app.types import YEAR_MAX, YEAR_MIN, YearQuery
 
 router = public_read_router(tags=["summaries"])
 
 MAX_TREND_SPAN = 50
-YEAR_MIN, YEAR_MAX = 2008, 2100
-
-YearQuery = Annotated[
-    int, Query(ge=YEAR_MIN, le=YEAR_MAX, description="Report year.", examples=[2024])
-]
 READ_ERRORS = problem_responses(304, 404, 422)
 
 

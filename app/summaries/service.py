@@ -61,11 +61,21 @@ def summarize(session: Session, *, scope: Scope, year: int) -> bytes:
             "agencies": summed,
             "covered_by_consolidated": covered_reports,
             "formats": formats,
-            "sections": {key: render_section(shape, key, cells) for key in SECTION_KEYS},
+            "sections": {
+                key: render_section(shape, key, cells, computed=_DERIVED[shape.id])
+                for key in SECTION_KEYS
+            },
             "omitted_cells": omitted,
         }
     )
 
+
+# A summary's totals are derived from its other cells (published reports balance), so they
+# are marked computed, as a report's omitted totals are; every other cell is a plain sum.
+_DERIVED = {
+    format_id: frozenset(cell.key for cell in fmt.total_cells())
+    for format_id, fmt in FORMATS.items()
+}
 
 _Listed: TypeAlias = dict[str, str]
 """A published report in a summary: code, name, format and scope (as ``SummedReport``)."""

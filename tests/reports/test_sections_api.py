@@ -35,7 +35,9 @@ def _expected(session: Session, agency: Agency, revision: int, section: str) -> 
     if section == "narrative":
         return narrative_section(stored.revision).model_dump(mode="json")
     fmt = FORMATS[stored.revision.format]
-    return render_section(fmt, section, stored.cells).model_dump(mode="json")
+    return render_section(fmt, section, stored.cells, computed=stored.computed).model_dump(
+        mode="json"
+    )
 
 
 def test_each_caller_sees_the_revision_it_may_see_in_every_section(

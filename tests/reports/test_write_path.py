@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.agencies.models import Agency
 from app.db import begin_write
 from app.formats.schema import parse_report
-from app.reports import service
+from app.reports import service, store
 from app.reports.views import stored_report_json, written_report_json
 from tests.factories import make_agency
 from tests.reports.helpers import every_cell_distinct, hongze, seed_report, with_cell
@@ -91,17 +91,17 @@ def test_year_before_rewritten_while_the_rules_ran_is_checked_as_it_is_now(
     _put(session, township, last_year, 2020)
     this_year = copy.deepcopy(last_year)  # the same figures: "unchanged from previous"
     this_year["status"] = "draft"
-    begin_write = service.begin_write
+    begin_report_write = store.begin_report_write
 
-    def rewrite_the_year_before_first(writer_session: Session) -> None:
+    def rewrite_the_year_before_first(writer_session: Session, **report: int) -> None:
         # Another writer stores a new 2020 revision after the rules ran on the old one.
-        monkeypatch.setattr(service, "begin_write", begin_write)
+        monkeypatch.setattr(store, "begin_report_write", begin_report_write)
         with Session(clean_db, expire_on_commit=False) as other:
             changed = with_cell(last_year, "/proactive/penalties/decisions", 987)
             _put(other, township, changed, 2020)
-        begin_write(writer_session)
+        begin_report_write(writer_session, **report)
 
-    monkeypatch.setattr(service, "begin_write", rewrite_the_year_before_first)
+    monkeypatch.setattr(store, "begin_report_write", rewrite_the_year_before_first)
     stored, _ = _put(session, township, this_year, 2021)
 
     rules = {finding["rule"] for finding in stored.revision.findings}

@@ -1,0 +1,248 @@
+"""Reports in the database: the SQL of the use cases, and how writers of a report queue.
+
+Every statement is built once, here, before the functions that run it: building and
+cache-keying a statement costs more than SQLite running it. Writes go through Core, not ORM
+flushes: a revision is three plain kinds of row, with no object graph to track.
+
+How writers of one report queue, on each database:
+
+- SQLite has one write lock for the whole file, taken at ``BEGIN IMMEDIATE`` by
+  ``app.db.begin_write`` (where writers of one process queue first): nothing more is needed.
+- PostgreSQL takes a transaction-scoped advisory lock on (agency, year): a row lock cannot
+  cover the very first write of a report, when there is no row to lock yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, insert, text, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, col, select
+
+from app.db import begin_write, metadata
+from app.formats.cells import CellValue, CompletedCells, complete
+from app.formats.definitions import FORMATS, CellKey
+from app.reports.cells import cells_from_rows, stored_rows
+from app.reports.models import Report, ReportCell, ReportRevision
+
+REPORT_TABLE = metadata.tables["report"]  # Report declares no __tablename__ of its own
+REVISION_TABLE = metadata.tables[ReportRevision.__tablename__]
+REPORT_CELL_TABLE = metadata.tables[ReportCell.__tablename__]
+
+_REPORT, _REVISION, _CELL = REPORT_TABLE.c, REVISION_TABLE.c, REPORT_CELL_TABLE.c
+_OF_AGENCY_AND_YEAR = and_(
+    _REPORT.agency_id == bindparam("agency_id"), _REPORT.year == bindparam("year")
+)
+
+
+def _visible_revision_cells(visible: str, *, published_only: bool) -> Select[Any]:
+    query = (
+        sa_select(
+            _REVISION.revision,
+            _REVISION.format,
+            _CELL.section,
+            _CELL.row,
+            _CELL.column,
+            _CELL.value,
+        )
+        .select_from(REPORT_TABLE)
+        .join(
+            REVISION_TABLE,
+            and_(_REVISION.report_id == _REPORT.id, _REVISION.revision == _REPORT[visible]),
+        )
+        # Outer: a revision whose cells are all zero has no cell rows (zeros are not stored).
+        .outerjoin(
+            REPORT_CELL_TABLE,
+            and_(_CELL.report_id == _REVISION.report_id, _CELL.revision == _REVISION.revision),
+        )
+        .where(_OF_AGENCY_AND_YEAR)
+    )
+    return query.where(_REVISION.status == "published") if published_only else query
+
+
+_LATEST_REVISION_CELLS = _visible_revision_cells("latest_revision", published_only=False)
+_PUBLISHED_REVISION_CELLS = _visible_revision_cells("published_revision", published_only=True)
+_LATEST_REVISION = sa_select(_REPORT.latest_revision).where(_OF_AGENCY_AND_YEAR)
+_LOCKED_HEAD = (
+    sa_select(_REPORT.id, _REPORT.latest_revision).where(_OF_AGENCY_AND_YEAR).with_for_update()
+)
+_INSERT_HEAD = insert(REPORT_TABLE).returning(_REPORT.id)
+_INSERT_REVISION = insert(REVISION_TABLE).returning(_REVISION.id)
+_INSERT_CELLS = insert(REPORT_CELL_TABLE)
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:agency_id, :year)")
+
+
+# --------------------------------------------------------------------------------------------
+# Queueing writers
+
+
+def begin_report_write(session: Session, *, agency_id: int, year: int) -> None:
+    """Open the write transaction of one report, its writers queued until it ends."""
+    connection = begin_write(session)
+    if connection.dialect.name == "postgresql":
+        connection.execute(_ADVISORY_LOCK, {"agency_id": agency_id, "year": year})
+
+
+# --------------------------------------------------------------------------------------------
+# Writing a revision
+
+
+@dataclass(frozen=True)
+class LockedHead:
+    """What a write needs of the head it replaces: its row and its newest revision."""
+
+    id: int
+    latest_revision: int
+
+
+def locked_head(session: Session, *, agency_id: int, year: int) -> LockedHead | None:
+    """The head of the report, locked until commit on PostgreSQL; None before its first write."""
+    row = session.connection().execute(_LOCKED_HEAD, {"agency_id": agency_id, "year": year})
+    found = row.first()
+    return LockedHead(found.id, found.latest_revision) if found else None
+
+
+def insert_head(session: Session, head: Report) -> LockedHead:
+    values = head.model_dump(exclude={"id"})
+    report_id = session.connection().execute(_INSERT_HEAD, values).scalar_one()
+    return LockedHead(int(report_id), head.latest_revision)
+
+
+def insert_revision(
+    session: Session, revision: ReportRevision, cells: dict[CellKey, CellValue]
+) -> int:
+    """Insert the revision and its non-zero cells; returns the revision's id."""
+    revision_id = int(
+        session.connection()
+        .execute(_INSERT_REVISION, revision.model_dump(exclude={"id"}))
+        .scalar_one()
+    )
+    rows = [
+        {
+            "report_id": revision.report_id,
+            "revision": revision.revision,
+            "section": section,
+            "row": row,
+            "column": column,
+            "value": value,
+        }
+        for section, row, column, value in stored_rows(revision.format, cells)
+    ]
+    if rows:
+        # Core executemany: the ORM's bulk path costs more than the insert itself.
+        session.connection().execute(_INSERT_CELLS, rows)
+    return revision_id
+
+
+def move_head(
+    session: Session, *, head: LockedHead, revision: ReportRevision, revision_id: int, now: datetime
+) -> None:
+    """Point the head at the revision just inserted."""
+    moved: dict[str, Any] = {
+        "latest_revision": revision.revision,
+        "latest_seq": revision_id,
+        "format": revision.format,
+        "status": revision.status,
+        "scope": revision.scope,
+        "error_count": revision.error_count,
+        "warning_count": revision.warning_count,
+        "updated_at": now,
+    }
+    if revision.status == "published":
+        moved |= {
+            "published_revision": revision.revision,
+            "published_seq": revision_id,
+            "published_scope": revision.scope,
+        }
+    session.connection().execute(update(REPORT_TABLE).where(_REPORT.id == head.id).values(moved))
+    # A head this session loaded earlier went stale under the Core UPDATE: reload it on use.
+    if (loaded := session.identity_map.get(identity_key(Report, head.id))) is not None:
+        session.expire(loaded)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    """The revision of the year before that the cross-year rules were run against."""
+
+    revision: int
+    cells: CompletedCells
+
+
+def previous_year(
+    session: Session, *, agency_id: int, year: int, include_unpublished: bool = True
+) -> PreviousYear | None:
+    """The visible revision of the year before with its completed cells, in one query; no
+    pydantic body is rebuilt, the rules need the cells only."""
+    query = _LATEST_REVISION_CELLS if include_unpublished else _PUBLISHED_REVISION_CELLS
+    rows = session.connection().execute(query, {"agency_id": agency_id, "year": year - 1}).all()
+    if not rows:
+        return None
+    revision, format_id = rows[0][0], rows[0][1]
+    stored = [
+        (section, row, column, value)
+        for *_, section, row, column, value in rows
+        if section is not None
+    ]
+    return PreviousYear(revision, complete(FORMATS[format_id], cells_from_rows(format_id, stored)))
+
+
+def latest_revision_number(session: Session, *, agency_id: int, year: int) -> int | None:
+    found = session.connection().execute(_LATEST_REVISION, {"agency_id": agency_id, "year": year})
+    return found.scalar_one_or_none()
+
+
+def head_of(session: Session, *, agency_id: int, year: int) -> Report | None:
+    return session.exec(
+        select(Report).where(Report.agency_id == agency_id, Report.year == year)
+    ).first()
+
+
+def revision_of(session: Session, *, report_id: int, number: int) -> ReportRevision | None:
+    return session.exec(
+        select(ReportRevision).where(
+            ReportRevision.report_id == report_id, ReportRevision.revision == number
+        )
+    ).first()
+
+
+def cells_of(session: Session, *, report_id: int, revision: ReportRevision) -> dict[CellKey, Any]:
+    rows = session.exec(
+        select(ReportCell.section, ReportCell.row, ReportCell.column, ReportCell.value).where(
+            ReportCell.report_id == report_id, ReportCell.revision == revision.revision
+        )
+    ).all()
+    return cells_from_rows(revision.format, rows)
+
+
+def revisions_of(session: Session, *, report_id: int, published_only: bool) -> list[ReportRevision]:
+    query = select(ReportRevision).where(ReportRevision.report_id == report_id)
+    if published_only:
+        query = query.where(ReportRevision.status == "published")
+    return list(session.exec(query.order_by(col(ReportRevision.revision))))
+
+
+def reports_of(
+    session: Session, *, agency_id: int, published_only: bool
+) -> list[tuple[Report, ReportRevision]]:
+    """Each report of the agency with its latest (or latest published) revision, by year."""
+    visible = Report.published_revision if published_only else Report.latest_revision
+    query = (
+        select(Report, ReportRevision)
+        .join(
+            ReportRevision,
+            and_(
+                col(ReportRevision.report_id) == Report.id, col(ReportRevision.revision) == visible
+            ),
+        )
+        .where(Report.agency_id == agency_id)
+        .order_by(col(Report.year))
+    )
+    return list(session.exec(query).all())

@@ -1,0 +1,52 @@
+"""Constrained types shared across domains: each constraint is written once, here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal, TypeAlias
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, Field, StringConstraints
+
+YEAR_MIN, YEAR_MAX = 2008, 2100
+"""Reports exist from the 2008 regulations on; 2100 bounds what a typo can store."""
+
+AGENCY_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+
+Lang: TypeAlias = Literal["zh", "en"]
+"""The languages of messages: Chinese (the reports' language) or English."""
+
+Year: TypeAlias = Annotated[int, Field(strict=True, ge=YEAR_MIN, le=YEAR_MAX)]
+YearPath: TypeAlias = Annotated[
+    int,
+    Path(
+        ge=YEAR_MIN,
+        le=YEAR_MAX,
+        description="Report year (the statistics period).",
+        examples=[2020],
+    ),
+]
+YearQuery: TypeAlias = Annotated[
+    int, Query(ge=YEAR_MIN, le=YEAR_MAX, description="Report year.", examples=[2024])
+]
+
+AgencyCode: TypeAlias = Annotated[
+    str,
+    StringConstraints(pattern=AGENCY_CODE_PATTERN),
+    Field(
+        description="Stable code of the agency: a 统一社会信用代码, an administrative division "
+        "code, or any 1–64 of `A-Z a-z 0-9 . _ -`.",
+        examples=["640181"],
+    ),
+]
+AgencyCodePath: TypeAlias = Annotated[
+    str, Path(description="Code of the agency.", examples=["640181"])
+]
+
+
+def as_utc(value: datetime) -> datetime:
+    """The timestamp in UTC: SQLite hands back naive datetimes, and the service stores UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDatetime: TypeAlias = Annotated[datetime, AfterValidator(as_utc)]
