@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 # Predictable constraint names, so migrations can drop and alter them on both databases.
 NAMING_CONVENTION = {
@@ -54,6 +54,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Timestamps(SQLModel):
+    """``created_at`` and ``updated_at`` of a row, timezone-aware UTC on both databases."""
+
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"nullable": False}
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"nullable": False}
+    )
+
+
+def row_id(row: SQLModel) -> int:
+    """The primary key of a row already flushed to the database."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise RuntimeError(f"{type(row).__name__} has no id before it is flushed")
+    return int(value)
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@
     ├── PreconditionFailed     412    stale If-Match
     ├── PayloadTooLarge        413    body over the configured limit
     ├── UnprocessableError     422    schema problems (``errors``) or rule failures (``findings``)
-    │   (429 too many requests is answered by app.http.ratelimit before any route runs)
+    ├── TooManyRequests        429    over the caller's rate limit (app.http.ratelimit)
     └── ServiceUnavailable     503    database unreachable or not migrated
 
 Routes and services raise these; nothing else builds an error response.
@@ -19,7 +19,7 @@ Routes and services raise these; nothing else builds an error response.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -141,6 +141,16 @@ class SchemaValidationError(UnprocessableError):
         )
 
 
+class TooManyRequests(ProblemError):
+    status, code, title = 429, "too_many_requests", "Too Many Requests"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"rate limit exceeded; retry after {retry_after_seconds} s",
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+
 class ServiceUnavailable(ProblemError):
     status, code, title = 503, "unavailable", "Service Unavailable"
 
@@ -155,6 +165,7 @@ STATUS_CODES = {
         PreconditionFailed,
         PayloadTooLarge,
         UnprocessableError,
+        TooManyRequests,
         ServiceUnavailable,
     )
 }
@@ -184,6 +195,20 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+def render_problem(request: Request, exc: ProblemError) -> JSONResponse:
+    """The one rendering of a ProblemError: the exception handler's, and the middlewares'
+    that refuse a request before any route runs (413, 429)."""
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        headers=exc.headers,
+        **exc.extensions,
+    )
+
+
 def loc_to_pointer(loc: Sequence[int | str]) -> str:
     """Turn a pydantic error location into a JSON Pointer (RFC 6901)."""
     parts = list(loc)
@@ -191,25 +216,15 @@ def loc_to_pointer(loc: Sequence[int | str]) -> str:
         return "#/" + "/".join(_escape(part) for part in parts)
     if parts and parts[0] == "body":
         parts = parts[1:]
-    # A discriminated union reports the chosen tag as a location step; the body has no such key.
-    if parts and isinstance(parts[0], str) and parts[0] in _union_tags:
-        parts = parts[1:]
     return "".join("/" + _escape(part) for part in parts)
-
-
-# Tags of discriminated unions in request bodies (the report formats register theirs).
-_union_tags: set[str] = set()
-
-
-def register_union_tags(tags: Sequence[str]) -> None:
-    _union_tags.update(tags)
 
 
 def _escape(part: int | str) -> str:
     return str(part).replace("~", "~0").replace("/", "~1")
 
 
-def _schema_message(error: dict[str, Any]) -> str:
+def schema_message(error: Mapping[str, Any]) -> str:
+    """What a pydantic (or FastAPI) error says, in the words of the service's problems."""
     if error["type"] == "missing":
         return "is required"
     if error["type"] == "extra_forbidden":
@@ -222,20 +237,12 @@ def _schema_message(error: dict[str, Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def handle_problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(
-            request,
-            status=exc.status,
-            code=exc.code,
-            title=exc.title,
-            detail=exc.detail,
-            headers=exc.headers,
-            **exc.extensions,
-        )
+        return render_problem(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def handle_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"pointer": loc_to_pointer(error["loc"]), "message": _schema_message(error)}
+            {"pointer": loc_to_pointer(error["loc"]), "message": schema_message(error)}
             for error in exc.errors()
         ]
         return problem_response(

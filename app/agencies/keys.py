@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.agencies.models import Agency, ApiKey
-from app.db import begin_write, utcnow, write_use_case
+from app.db import begin_write, row_id, utcnow, write_use_case
 from app.errors import NotFoundError, UnauthorizedError
 from app.types import as_utc
 
@@ -58,7 +58,7 @@ def issue_key(
     secret = secrets.token_urlsafe(32)
     api_key = ApiKey(
         key_id=key_id,
-        agency_id=_id(agency),
+        agency_id=row_id(agency),
         secret_hash=hash_secret(secret, key_secret=key_secret),
         label=label,
     )
@@ -134,9 +134,3 @@ def record_use(session: Session, *, api_key: ApiKey, now: datetime | None = None
     session.commit()
     # Not a pending change: a later query's autoflush must not write it again.
     set_committed_value(api_key, "last_used_at", now)
-
-
-def _id(agency: Agency) -> int:
-    if agency.id is None:
-        raise ValueError("the agency has not been saved")
-    return agency.id

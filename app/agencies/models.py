@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import Column, String
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import Timestamps, UTCDateTime, utcnow
 
 # PostgreSQL must compare paths byte-wise for prefix ranges to use the index.
 PathType = String(1000).with_variant(String(1000, collation="C"), "postgresql")
 
 
-class Agency(SQLModel, table=True):
+class Agency(Timestamps, table=True):
     """A body that files reports: a government, a department, a township."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -24,12 +24,6 @@ class Agency(SQLModel, table=True):
     # Materialised path of ids from the root, e.g. "1/5/23/": a subtree is one indexed range.
     path: str = Field(sa_column=Column(PathType, nullable=False, index=True))
     depth: int = Field(default=0)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
 
 
 class ApiKey(SQLModel, table=True):

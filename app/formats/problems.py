@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from app.errors import SchemaProblem, SchemaValidationError, loc_to_pointer
+from app.errors import SchemaProblem, SchemaValidationError, loc_to_pointer, schema_message
 from app.formats.definitions import FORMATS
 
 __all__ = ["ReportSchemaError", "SchemaProblem", "pointer_from_loc", "schema_problems"]
@@ -24,12 +24,14 @@ class ReportSchemaError(SchemaValidationError):
 def pointer_from_loc(loc: Sequence[int | str]) -> str:
     """The JSON Pointer of a pydantic error location inside a report body.
 
-    Drops FastAPI's leading ``"body"`` and the tag pydantic inserts for the discriminated
-    union on ``format`` (``('body', '2019', 'proactive', …)`` → ``/proactive/…``): the
-    service's one conversion, ``app.errors.loc_to_pointer``, knows the tags registered by
-    ``app.formats.schema``.
+    The discriminated union on ``format`` reports the chosen tag as a location step, and the
+    body has no such key: ``('body', '2019', 'proactive', …)`` → ``/proactive/…``.
     """
-    return loc_to_pointer(loc)
+    parts = list(loc)
+    start = 1 if parts and parts[0] == "body" else 0
+    if len(parts) > start and parts[start] in FORMATS:
+        del parts[start]
+    return loc_to_pointer(parts)
 
 
 def schema_problems(errors: Iterable[Mapping[str, Any]]) -> list[SchemaProblem]:
@@ -45,11 +47,6 @@ def schema_problems(errors: Iterable[Mapping[str, Any]]) -> list[SchemaProblem]:
 
 
 def _message(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    if kind in _UNION_TAG_ERRORS:
+    if error["type"] in _UNION_TAG_ERRORS:
         return "must be one of: " + ", ".join(f'"{key}"' for key in FORMATS)
-    return str(error["msg"])
+    return schema_message(error)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 from pydantic import create_model as _create_model
 
-from app.errors import register_union_tags
 from app.formats.cells import CellValue
 from app.formats.definitions import (
     FORMATS,
@@ -225,8 +224,6 @@ else:
     """A report body of any format, chosen by its ``format`` field (usable as a FastAPI body)."""
 
 _REPORT_ADAPTER: TypeAdapter[ReportBase] = TypeAdapter(ReportBody)
-
-register_union_tags(list(REPORT_MODELS))
 
 
 def parse_report(payload: object, *, year: int) -> ReportBody:

@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem_response
+from app.errors import PayloadTooLarge, render_problem
 
 
 class BodySizeLimitMiddleware:
@@ -31,6 +31,8 @@ class BodySizeLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
                     # Chunked bodies have no Content-Length: stop reading once over the limit.
+                    # An HTTPException, not PayloadTooLarge: FastAPI turns any other error
+                    # raised while it reads the body into a 400. The handler renders both alike.
                     raise HTTPException(413, self._detail())
             return message
 
@@ -40,14 +42,7 @@ class BodySizeLimitMiddleware:
         return f"the request body is larger than {self.max_body_bytes} bytes"
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(
-            Request(scope),
-            status=413,
-            code="payload_too_large",
-            title="Payload Too Large",
-            detail=self._detail(),
-        )
-        await response(scope, receive, send)
+        await render_problem(Request(scope), PayloadTooLarge(self._detail()))(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.errors import problem_response
+from app.errors import TooManyRequests, render_problem
 
 MAX_TRACKED_CALLERS = 50_000
 # Operations endpoints are polled by orchestrators and scrapers; never throttle them.
@@ -58,16 +58,8 @@ class RateLimitMiddleware:
         if wait == 0:
             await self.app(scope, receive, send)
             return
-        retry_after = str(max(1, math.ceil(wait)))
-        response = problem_response(
-            Request(scope),
-            status=429,
-            code="too_many_requests",
-            title="Too Many Requests",
-            detail=f"rate limit exceeded; retry after {retry_after} s",
-            headers={"Retry-After": retry_after},
-        )
-        await response(scope, receive, send)
+        refusal = TooManyRequests(retry_after_seconds=max(1, math.ceil(wait)))
+        await render_problem(Request(scope), refusal)(scope, receive, send)
 
 
 def _caller(scope: Scope) -> str:

@@ -22,10 +22,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import Timestamps, UTCDateTime, utcnow
 
 
-class Report(SQLModel, table=True):
+class Report(Timestamps, table=True):
     """The head of one agency's report for one year: what readers and summaries look at."""
 
     __table_args__ = (
@@ -53,12 +53,6 @@ class Report(SQLModel, table=True):
     # report_revision.id of that revision; ids only grow, so it versions cached summaries.
     published_seq: int | None = Field(default=None)
     published_scope: str | None = Field(default=None, max_length=16)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
 
 
 class ReportRevision(SQLModel, table=True):

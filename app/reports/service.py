@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.agencies.models import Agency
-from app.db import utcnow, write_use_case
+from app.db import row_id, utcnow, write_use_case
 from app.errors import (
     ConflictError,
     PreconditionFailed,
@@ -107,7 +107,7 @@ def put_report(
     Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
     finding) when a submitted or published report breaks an error rule.
     """
-    agency_id = _id(agency)
+    agency_id = row_id(agency)
     previous = store.previous_year(session, agency_id=agency_id, year=year)
     evaluation, findings = evaluate_for_storage(body, year=year, previous=_cells(previous))
 
@@ -234,7 +234,7 @@ def find_visible_revision(
 
     Enough to answer If-None-Match, or to find a cached view, without reading the revision.
     """
-    head = store.head_of(session, agency_id=_id(agency), year=year)
+    head = store.head_of(session, agency_id=row_id(agency), year=year)
     if head is None:
         raise ReportNotFound(agency.code, year)
     if revision is not None:
@@ -279,13 +279,13 @@ def get_report(
     head = visible.head
     stored = find_revision(
         session,
-        report_id=_id(head),
+        report_id=row_id(head),
         number=visible.number,
         include_unpublished=include_unpublished,
         agency_code=agency.code,
         year=year,
     )
-    cells = store.cells_of(session, report_id=_id(head), revision=stored)
+    cells = store.cells_of(session, report_id=row_id(head), revision=stored)
     return StoredReport(agency, year, stored, cells)
 
 
@@ -308,11 +308,11 @@ def find_revision(
 def list_revisions(
     session: Session, *, agency: Agency, year: int, include_unpublished: bool
 ) -> list[ReportRevision]:
-    head = store.head_of(session, agency_id=_id(agency), year=year)
+    head = store.head_of(session, agency_id=row_id(agency), year=year)
     if head is None:
         raise ReportNotFound(agency.code, year)
     revisions = store.revisions_of(
-        session, report_id=_id(head), published_only=not include_unpublished
+        session, report_id=row_id(head), published_only=not include_unpublished
     )
     if not revisions:
         raise ReportNotFound(agency.code, year, published=True)
@@ -323,7 +323,9 @@ def list_reports(
     session: Session, *, agency: Agency, include_unpublished: bool
 ) -> list[tuple[Report, ReportRevision]]:
     """Each report of the agency with the revision the caller may see, by year."""
-    return store.reports_of(session, agency_id=_id(agency), published_only=not include_unpublished)
+    return store.reports_of(
+        session, agency_id=row_id(agency), published_only=not include_unpublished
+    )
 
 
 def previous_year_cells(
@@ -331,17 +333,10 @@ def previous_year_cells(
 ) -> CompletedCells | None:
     """The year before's report as the cross-year rules read it (its completed cells)."""
     previous = store.previous_year(
-        session, agency_id=_id(agency), year=year, include_unpublished=include_unpublished
+        session, agency_id=row_id(agency), year=year, include_unpublished=include_unpublished
     )
     return _cells(previous)
 
 
 def _cells(previous: store.PreviousYear | None) -> CompletedCells | None:
     return previous.cells if previous else None
-
-
-def _id(row: Agency | Report) -> int:
-    """The primary key of a row already flushed to the database."""
-    if row.id is None:
-        raise RuntimeError(f"{type(row).__name__} has no id before it is flushed")
-    return row.id
