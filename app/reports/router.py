@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
+from pydantic_core import to_json
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
@@ -23,7 +24,7 @@ from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
-from app.formats.sections import SectionView, render_section
+from app.formats.sections import SectionView, section_data
 from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
 from app.http.json_body import JsonObjectDep
@@ -266,8 +267,8 @@ def _render_section(engine: Engine, access: ReportAccess, section: str, *, inclu
         table = section_read.load_section_cells(
             connection, head=head, revision=revision, section=section, include_unpublished=include
         )
-    view = render_section(FORMATS[table.format], section, table.cells, computed=table.computed)
-    return view.model_dump_json().encode()
+    view = section_data(FORMATS[table.format], section, table.cells, computed=table.computed)
+    return to_json(view)
 
 
 @router.post(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from pydantic_core import to_json
 
 from app.errors import NotFoundError
-from app.formats.definitions import FORMATS
+from app.formats.cells import CellValue
+from app.formats.definitions import FORMATS, CellKey, ValueKind
 from app.formats.schema import parse_report, to_cells
-from app.formats.sections import format_definition, render_section
+from app.formats.sections import format_definition, render_section, section_data
 
 from .factories import OMIT, edited, hongze, run, seed
 
@@ -68,6 +72,33 @@ def test_computed_totals_are_marked_and_blanks_are_null() -> None:
 def test_unknown_section_is_not_found() -> None:
     with pytest.raises(NotFoundError):
         render_section(FORMATS["2019"], "narrative", {})
+
+
+def _every_cell_distinct(format_id: str) -> dict[CellKey, CellValue]:
+    """Signed changes, amounts with decimals, large counts: every kind of value a cell holds."""
+    cells: dict[CellKey, CellValue] = {}
+    for index, cell in enumerate(FORMATS[format_id].cells(), start=1):
+        if cell.kind is ValueKind.AMOUNT:
+            cells[cell.key] = Decimal(index * 1_000_003) / Decimal(10**6)
+        elif cell.kind is ValueKind.CHANGE:
+            cells[cell.key] = -index
+        else:
+            cells[cell.key] = index * 123_457
+    return cells
+
+
+@pytest.mark.parametrize(
+    ("format_id", "section"),
+    [(fmt.id, section.key) for fmt in FORMATS.values() for section in fmt.sections],
+)
+def test_section_data_serialises_to_the_section_views_json(format_id: str, section: str) -> None:
+    fmt = FORMATS[format_id]
+    distinct = _every_cell_distinct(format_id)
+    every_other = frozenset(list(distinct)[::2])
+    for cells, computed in ((distinct, every_other), ({}, frozenset())):
+        expected = render_section(fmt, section, cells, computed).model_dump_json().encode()
+
+        assert to_json(section_data(fmt, section, cells, computed)) == expected
 
 
 def test_format_definition_lists_every_cell_in_order() -> None:
