@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
 from pydantic_core import to_json
-from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import Connection, Engine
 
 from app.agencies.dependencies import (
     AgencyReadDep,
@@ -16,7 +15,7 @@ from app.agencies.dependencies import (
     Caller,
     CallerDep,
     ReportAccess,
-    ReportReadDep,
+    report_access,
 )
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
@@ -47,7 +46,7 @@ from app.reports.views import (
     stored_report_json,
     written_report_json,
 )
-from app.types import YearPath
+from app.types import AgencyCodePath, YearPath
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -231,42 +230,42 @@ def get_revision(
     response_model=SectionView | NarrativeView,
     responses=READ_ERRORS,
 )
-async def get_section(
-    access: ReportReadDep,
+def get_section(
+    caller: CallerDep,
     request: Request,
+    year: YearPath,
     section: SectionName,
+    code: AgencyCodePath,  # after the others: the OpenAPI parameters keep AgencyReadDep's order
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """`proactive`, `applications` and `reviews` list every row and column with its labels and
     value (null: not reported) and whether the service computed it; `narrative` gives parts
     一, 五 and 六 with the channels, contact and fees."""
-    head, revision = access.head, access.visible_revision
-    etag = service.etag_for(revision)
-    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
-        return unchanged
-    key = (head.report_id, revision, section)
-    # A revision never changes, so its rendered sections can be kept (app/http/cache.py).
-    body = SECTION_CACHE.get(key)
-    if body is None:
-        engine: Engine = request.app.state.engine
-        body = await run_in_threadpool(
-            _render_section, engine, access, section, include=access.may_see_unpublished
+    engine: Engine = request.app.state.engine
+    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
+        access = report_access(caller, connection, code=code, year=year)
+        etag = service.etag_for(access.visible_revision)
+        if (unchanged := not_modified_response(if_none_match, etag)) is not None:
+            return unchanged
+        # A revision never changes, so its rendered sections can be kept (app/http/cache.py).
+        body = SECTION_CACHE.get_or_make(
+            (access.head.report_id, access.visible_revision, section),
+            lambda: _render_section(connection, access, section),
         )
-        SECTION_CACHE.put(key, body)
     return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
 
 
-def _render_section(engine: Engine, access: ReportAccess, section: str, *, include: bool) -> bytes:
+def _render_section(connection: Connection, access: ReportAccess, section: str) -> bytes:
     head, revision = access.head, access.visible_revision
-    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
-        if section == "narrative":
-            stored = section_read.load_revision_row(
-                connection, head=head, revision=revision, include_unpublished=include
-            )
-            return narrative_section(stored).model_dump_json().encode()
-        table = section_read.load_section_cells(
-            connection, head=head, revision=revision, section=section, include_unpublished=include
+    include = access.may_see_unpublished
+    if section == "narrative":
+        stored = section_read.load_revision_row(
+            connection, head=head, revision=revision, include_unpublished=include
         )
+        return narrative_section(stored).model_dump_json().encode()
+    table = section_read.load_section_cells(
+        connection, head=head, revision=revision, section=section, include_unpublished=include
+    )
     view = section_data(FORMATS[table.format], section, table.cells, computed=table.computed)
     return to_json(view)
 

@@ -7,7 +7,7 @@ import (building and cache-keying a statement costs more than SQLite running it)
 plain Connection: no ORM Session or objects, whose bookkeeping costs as much again. The 404s
 are those of ``get_agency_by_code`` and ``service.find_visible_revision``. Whether the caller
 may see unpublished revisions is decided where every such decision is, in
-``app.agencies.dependencies`` (``ReportReadDep``).
+``app.agencies.dependencies`` (``report_access``).
 """
 
 from __future__ import annotations
