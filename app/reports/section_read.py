@@ -12,9 +12,10 @@ may see unpublished revisions is decided where every such decision is, in
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, inspect, select
+from sqlalchemy import Connection, Text, and_, bindparam, cast, inspect, select
 from sqlmodel import Session
 
 from app.agencies.models import Agency
@@ -48,7 +49,8 @@ _REVISION_AND_SECTION_CELLS = (
     select(
         _REVISION.format,
         _REVISION.status,
-        _REVISION.computed_cells,
+        # As text, parsed once: the JSON type would decode it again for every cell row.
+        cast(_REVISION.computed_cells, Text).label("computed_cells"),
         _CELL.row,
         _CELL.column,
         _CELL.value,
@@ -126,7 +128,8 @@ def load_section_cells(
         raise RevisionNotFound(head.agency_code, head.year, revision)
     format_id = rows[0].format
     stored = [(section, cell.row, cell.column, cell.value) for cell in rows if cell.row is not None]
-    computed = computed_keys(format_id, rows[0].computed_cells)
+    computed_json = rows[0].computed_cells
+    computed = computed_keys(format_id, json.loads(computed_json) if computed_json else None)
     return SectionCells(format_id, cells_from_rows(format_id, stored, section), computed)
 
 
