@@ -93,5 +93,14 @@ def computed_pointers(format_id: str, computed: frozenset[CellKey]) -> list[str]
 
 def computed_keys(format_id: str, pointers: Iterable[str] | None) -> frozenset[CellKey]:
     """The inverse of ``computed_pointers``."""
-    wanted = set(pointers or ())
-    return frozenset(key for key in FORMATS[format_id].cell_keys() if cell_pointer(key) in wanted)
+    if not pointers:
+        return frozenset()
+    keys = _KEY_OF_POINTER[format_id]
+    return frozenset(keys[pointer] for pointer in pointers if pointer in keys)
+
+
+# Built once: a section read must not join ~300 pointers to look up a few.
+_KEY_OF_POINTER = {
+    format_id: {cell_pointer(key): key for key in fmt.cell_keys()}
+    for format_id, fmt in FORMATS.items()
+}
