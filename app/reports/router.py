@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
-from pydantic_core import to_json
 from sqlalchemy import Connection, Engine
 
 from app.agencies.dependencies import (
@@ -23,7 +22,7 @@ from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
-from app.formats.sections import SectionView, section_data
+from app.formats.sections import SectionView, section_json
 from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
 from app.http.json_body import JsonObjectDep
@@ -266,8 +265,7 @@ def _render_section(connection: Connection, access: ReportAccess, section: str) 
     table = section_read.load_section_cells(
         connection, head=head, revision=revision, section=section, include_unpublished=include
     )
-    view = section_data(FORMATS[table.format], section, table.cells, computed=table.computed)
-    return to_json(view)
+    return section_json(FORMATS[table.format], section, table.cells, computed=table.computed)
 
 
 @router.post(

@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from app.agencies.models import Agency
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, SECTION_KEYS, CellKey, format_for_year
-from app.formats.sections import section_data
+from app.formats.sections import render_section
 from app.reports.cells import from_stored
 from app.reports.models import Report, ReportCell, ReportRevision
 from app.summaries.schemas import Outcomes, TrendYear
@@ -62,7 +62,7 @@ def summarize(session: Session, *, scope: Scope, year: int) -> bytes:
             "covered_by_consolidated": covered_reports,
             "formats": formats,
             "sections": {
-                key: section_data(shape, key, cells, computed=_DERIVED[shape.id])
+                key: render_section(shape, key, cells, computed=_DERIVED[shape.id])
                 for key in SECTION_KEYS
             },
             "omitted_cells": omitted,

@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from pydantic_core import to_json
 
 from app.errors import NotFoundError
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, CellKey, ValueKind
 from app.formats.schema import parse_report, to_cells
-from app.formats.sections import format_definition, render_section, section_data
+from app.formats.sections import format_definition, render_section, section_json
 
 from .factories import OMIT, edited, hongze, run, seed
 
@@ -91,14 +90,14 @@ def _every_cell_distinct(format_id: str) -> dict[CellKey, CellValue]:
     ("format_id", "section"),
     [(fmt.id, section.key) for fmt in FORMATS.values() for section in fmt.sections],
 )
-def test_section_data_serialises_to_the_section_views_json(format_id: str, section: str) -> None:
+def test_section_json_serialises_to_the_section_views_json(format_id: str, section: str) -> None:
     fmt = FORMATS[format_id]
     distinct = _every_cell_distinct(format_id)
     every_other = frozenset(list(distinct)[::2])
     for cells, computed in ((distinct, every_other), ({}, frozenset())):
         expected = render_section(fmt, section, cells, computed).model_dump_json().encode()
 
-        assert to_json(section_data(fmt, section, cells, computed)) == expected
+        assert section_json(fmt, section, cells, computed) == expected
 
 
 def test_format_definition_lists_every_cell_in_order() -> None:
