@@ -16,6 +16,12 @@ AGENCY_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 Lang: TypeAlias = Literal["zh", "en"]
 """The languages of messages: Chinese (the reports' language) or English."""
 
+
+def language(tag: str) -> Lang:
+    """``en``, ``en-GB``… give English; anything else Chinese, the language of the reports."""
+    return "en" if tag.strip().lower().split("-")[0] == "en" else "zh"
+
+
 Year: TypeAlias = Annotated[int, Field(strict=True, ge=YEAR_MIN, le=YEAR_MAX)]
 YearPath: TypeAlias = Annotated[
     int,

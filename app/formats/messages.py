@@ -84,11 +84,6 @@ TEMPLATES: Mapping[str, Label] = {
 _ALL_ZERO = Label("各项均为 0", "all 0")
 
 
-def language(lang: str) -> Lang:
-    """``en``, ``en-GB``… give English; anything else Chinese, the language of the reports."""
-    return "en" if lang.strip().lower().startswith("en") else "zh"
-
-
 def render(template: str, lang: Lang, params: Mapping[str, Param]) -> str:
     text: str = getattr(TEMPLATES[template], lang)
     text = text.format(**{name: _text(value, lang) for name, value in params.items()})

@@ -18,8 +18,9 @@ from app.formats import checks
 from app.formats.cells import CellValue, CompletedCells, complete
 from app.formats.checks import Context, Issue
 from app.formats.definitions import FORMATS, CellKey, Label, ReportFormat, RowRole
-from app.formats.messages import language, render
+from app.formats.messages import render
 from app.formats.schema import ReportBody, to_cells
+from app.types import language
 
 Severity: TypeAlias = Literal["error", "warning"]
 Check: TypeAlias = Callable[[Context], Iterator[Issue]]

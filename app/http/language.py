@@ -6,15 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from app.types import Lang
+from app.types import Lang, language
 
 
 def preferred_language(accept_language: str | None) -> Lang:
     best: tuple[float, Lang] = (0.0, "zh")
     for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
-        language = tag.strip().lower().split("-")[0]
-        if language not in ("zh", "en"):
+        if tag.strip().lower().split("-")[0] not in ("zh", "en"):
             continue
         quality = 1.0
         if params.strip().startswith("q="):
@@ -23,7 +22,7 @@ def preferred_language(accept_language: str | None) -> Lang:
             except ValueError:
                 continue
         if quality > best[0]:
-            best = (quality, "en" if language == "en" else "zh")
+            best = (quality, language(tag))
     return best[1]
 
 
