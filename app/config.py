@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         default=20 * 2**20, gt=0, description="Largest document or workbook an upload takes."
     )
     import_timeout_seconds: float = Field(
-        default=15.0, gt=0, description="Wall clock for reading one uploaded document."
+        default=10.0, gt=0, description="Wall clock for reading one uploaded document."
     )
     import_max_pages: int = Field(default=60, gt=0, description="Most pages a PDF may have.")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

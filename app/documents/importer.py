@@ -18,7 +18,7 @@ from app.formats.definitions import FORMATS
 from app.formats.problems import ReportSchemaError
 from app.formats.schema import ReportBody, parse_report
 
-DEFAULT_TIMEOUT_SECONDS = 15.0
+DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_PAGES = 60
 
 

@@ -24,7 +24,10 @@ UPLOAD_PATH = "/api/v1/imports"
 @router.post(
     "/imports",
     summary="Read a published report (web page, PDF, Word, text) into a report body",
-    responses=problem_responses(401, 404, 413, 415, 422),
+    responses={
+        **problem_responses(401, 404, 413, 422),
+        415: {"description": "A kind of document the service cannot read (yet)."},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -89,14 +92,14 @@ async def _document_of(request: Request) -> tuple[bytes, str]:
     media_type = media_type_of(request.headers.get("content-type"))
     if media_type != "multipart/form-data":
         return await request.body(), media_type
-    form = await request.form(max_files=1, max_fields=10)
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
-        raise UnprocessableError("the multipart body has no part named `file`")
-    data = await upload.read()
-    part_type = media_type_of(upload.content_type)
-    if part_type in ("", "application/octet-stream") and upload.filename:
-        part_type = _by_extension(upload.filename)
+    async with request.form(max_files=1, max_fields=10) as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise UnprocessableError("the multipart body has no part named `file`")
+        data = await upload.read()
+        part_type = media_type_of(upload.content_type)
+        if part_type in ("", "application/octet-stream") and upload.filename:
+            part_type = _by_extension(upload.filename)
     return data, part_type
 
 

@@ -39,7 +39,9 @@ def interpret(
     title = title_of(lines)
     year = year or year_of(title, text)
     if year is None:
-        raise UnreadableDocument("no report year in the title or the statistics period; pass ?year=")
+        raise UnreadableDocument(
+            "no report year in the title or the statistics period: give the year"
+        )
     detected, counts = detect_format(stream.text)
     if format_id is None:
         if detected is None:
@@ -93,6 +95,11 @@ def _windows(stream: Stream) -> dict[str, tuple[int, int]]:
     applications = _first(
         stream, ("本列数据的勾稽关系", "本年新收政府信息公开申请数量"), max(proactive, 0)
     )
+    if proactive < 0:
+        # No 第二十条 captions: the table follows the last 主动公开 heading before table 三.
+        heading = norm("主动公开政府信息情况")
+        limit = applications if applications >= 0 else end_all
+        proactive = stream.text.rfind(heading, 0, limit)
     carried = stream.find(norm("结转下年度继续办理"), max(applications, 0))
     reviews = stream.find("行政复议", carried) if carried >= 0 else -1
     after = _first(stream, ("存在的主要问题", "主要问题"), reviews) if reviews >= 0 else -1

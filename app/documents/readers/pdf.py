@@ -15,11 +15,16 @@ from pdfplumber.utils.exceptions import PdfminerException
 from app.documents.readers.model import DocumentTooLarge, ReadDocument, UnreadableDocument
 
 MAX_PAGES = 60
+# Published reports hold a few thousand objects; a million is an attack on the parser.
+MAX_OBJECTS = 200_000
 
 
 def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES) -> ReadDocument:
     if not data.startswith(b"%PDF"):
         raise UnreadableDocument("not a PDF file (no %PDF header)")
+    objects = data.count(b" obj")
+    if objects > MAX_OBJECTS:
+        raise DocumentTooLarge(f"the PDF declares {objects} objects (at most {MAX_OBJECTS})")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         with pdf:
