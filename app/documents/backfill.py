@@ -142,6 +142,11 @@ def print_table(outcomes: Sequence[Outcome], out: TextIO) -> None:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3], file=out)
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+            + "  "
+            + row[3],
+            file=out,
+        )
     stored = sum(o.stored for o in outcomes)
     print(f"{stored} stored, {len(outcomes) - stored} refused", file=out)

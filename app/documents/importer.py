@@ -50,7 +50,9 @@ def read_document(data: bytes, media_type: str, limits: ImportLimits) -> ReadDoc
     if media_type not in READERS:
         supported = ", ".join(sorted(READERS))
         hint = " (the workbook reader is not installed yet)" if media_type == XLSX else ""
-        raise UnsupportedMediaType(f"cannot import {media_type or 'this body'}{hint}; send one of: {supported}")
+        raise UnsupportedMediaType(
+            f"cannot import {media_type or 'this body'}{hint}; send one of: {supported}"
+        )
     if not data:
         raise UnprocessableError("the document is empty")
     try:

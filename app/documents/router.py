@@ -51,8 +51,10 @@ async def import_report(
     caller: AuthenticatedDep,
     session: SessionDep,
     lang: LangDep,
-    year: Annotated[int | None, Query(ge=2008, le=2100, description="Overrides the year found.")] = None,
-    format: Annotated[str | None, Query(description="Overrides the format detected.")] = None,  # noqa: A002
+    year: Annotated[
+        int | None, Query(ge=2008, le=2100, description="Overrides the year found.")
+    ] = None,
+    format: Annotated[str | None, Query(description="Overrides the format detected.")] = None,
     agency_code: Annotated[
         str | None, Query(description="Checks the previous-year rules against this agency.")
     ] = None,

@@ -66,7 +66,7 @@ def _main() -> int:
         answer = {"error": "unreadable", "message": str(error)}
     except MemoryError:
         answer = {"error": "too_large", "message": "the document needs too much memory to read"}
-    except Exception as error:  # noqa: BLE001 - a parser's crash on a bad file is the file's fault
+    except Exception as error:
         answer = {"error": "unreadable", "message": f"the document cannot be read: {error}"}
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))
     return 0

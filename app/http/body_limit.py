@@ -10,7 +10,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
 
-
 _REPORT_PATH = re.compile(r"^/api/v1/agencies/[^/]+/reports/[^/]+$")
 UPLOAD_POSTS = frozenset({"/api/v1/imports", "/api/v1/reports/batch"})
 

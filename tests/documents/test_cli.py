@@ -46,7 +46,10 @@ def test_folder_is_stored_by_agency_name_with_a_table_of_outcomes(
     assert f"[1/4] {folder / '2023.html'}: stored — revision 1" in out
     assert f"[2/4] {folder / 'older' / '2022.txt'}: refused — no stored agency is named 某局" in out
     assert f"[3/4] {folder / 'older' / '2024.docx'}: stored — revision 1" in out
-    assert "notes.txt: refused — no report year in the title or the statistics period: give the year" in out
+    assert (
+        "notes.txt: refused — no report year in the title or the statistics period: give the year"
+        in out
+    )
     assert out.strip().endswith("2 stored, 2 refused")
     stored = service.get_report(session, agency=agency, year=2024, include_unpublished=True)
     assert stored.revision.status == "draft"
@@ -60,6 +63,8 @@ def test_dry_run_stores_nothing(
 ) -> None:
     agency = make_agency(session, "320813", name=NAME)
     folder = _folder(tmp_path)
-    assert main(["import-reports", str(folder / "2023.html"), "--agency", "320813", "--dry-run"]) == 0
+    assert (
+        main(["import-reports", str(folder / "2023.html"), "--agency", "320813", "--dry-run"]) == 0
+    )
     assert "dry run: nothing stored" in capsys.readouterr().out
     assert service.list_reports(session, agency=agency, include_unpublished=True) == []

@@ -150,8 +150,11 @@ def test_upload_limit_is_larger_than_the_json_limit(database_url: str) -> None:
 
 def _pdf(objects: bytes, root_pages: bytes) -> bytes:
     return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj" + root_pages + b"endobj\n"
-        + objects + b"trailer<</Root 1 0 R>>\n%%EOF"
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj"
+        + root_pages
+        + b"endobj\n"
+        + objects
+        + b"trailer<</Root 1 0 R>>\n%%EOF"
     )
 
 

@@ -40,7 +40,11 @@ def test_digits_run_together_split_where_the_identities_allow_one_way() -> None:
     assert list(applications["results_total"].values()) == [3, 0, 0, 0, 0, 0, 3]
     assert report["proactive"]["regulations"] == {"made": 0, "published": 0, "total_public": 0}
     assert report["reviews"]["review"] == {
-        "upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0
+        "upheld": 0,
+        "corrected": 0,
+        "other": 0,
+        "pending": 0,
+        "total": 0,
     }
 
 
@@ -50,7 +54,9 @@ def test_ambiguous_digits_stay_null_with_the_alternatives() -> None:
     )
     report, diagnostics = _import(HEAD_2019 + proactive + MATRIX_2019)
     assert report["proactive"]["penalties"] == {
-        "previous_items": None, "change": None, "decisions": None
+        "previous_items": None,
+        "change": None,
+        "decisions": None,
     }
     assert report["proactive"]["coercion"] == {"previous_items": 0, "change": 0, "decisions": 0}
     ambiguous = [d for d in diagnostics if d["pointer"] == "/proactive/penalties"]

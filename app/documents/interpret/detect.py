@@ -30,7 +30,7 @@ def header_markers() -> dict[str, set[str]]:
         others = set().union(*(v for k, v in words.items() if k != format_id))
         unique[format_id] = {label for label in labels - others if len(label) >= 4}
     for typo, meant in TYPOS.items():
-        for format_id, labels in unique.items():
+        for labels in unique.values():
             if norm(meant) in labels:
                 labels.add(norm(typo))
     return unique
@@ -45,7 +45,7 @@ def detect_format(text: str) -> tuple[str | None, dict[str, int]]:
     for format_id, markers in _MARKERS.items():
         counts[format_id] = sum(1 for marker in markers if marker in text)
     ranked = counts.most_common()
-    if not ranked or ranked[0][1] == 0 or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return None, dict(counts)
     return ranked[0][0], dict(counts)
 
@@ -81,7 +81,7 @@ def agency_of(title: str | None, preamble: str) -> str | None:
         return None
     # The title may drop the city ("洪泽区人民政府"); the preamble names it in full.
     for size in (2, 3):
-        full = re.search(r"([\u4e00-\u9fff]{%d}[省市])" % size + re.escape(name), preamble)
+        full = re.search(f"[\u4e00-\u9fff]{{{size}}}[省市]" + re.escape(name), preamble)
         if full:
             return full.group(0)
     return name

@@ -51,14 +51,14 @@ def parse(raw: str, kind: ValueKind) -> Parsed:
         if yuan:
             amount = amount / TEN_THOUSAND
         amount = _plain(amount)
-        places = -amount.as_tuple().exponent if isinstance(amount.as_tuple().exponent, int) else 0
+        places = _decimal_places(amount)
         if amount < 0 or amount >= AMOUNT_LIMIT or places > AMOUNT_DECIMAL_PLACES:
             return Parsed(None, problem=f"{raw!r} does not fit an amount in 万元")
         return Parsed(amount, converted_from_yuan=yuan)
     if not re.fullmatch(r"[+\-]?\d+", text):
         return Parsed(None, problem=f"{raw!r} is not a whole number")
     value = int(text)
-    if kind is ValueKind.COUNT and (value < 0 or text.startswith("+") and value != 0):
+    if kind is ValueKind.COUNT and (value < 0 or (text.startswith("+") and value != 0)):
         return Parsed(None, problem=f"{raw!r} is not a count")
     if abs(value) > INT64_MAX:
         return Parsed(None, problem=f"{raw!r} is too large")
@@ -69,7 +69,12 @@ def _plain(amount: Decimal) -> Decimal:
     # 25.1 rather than 25.1000 after dividing 251000元; 2059.2090 as printed otherwise.
     if amount == amount.to_integral_value():
         return amount.quantize(Decimal(1))
-    return amount.normalize() if amount.as_tuple().exponent < -AMOUNT_DECIMAL_PLACES else amount
+    return amount.normalize() if _decimal_places(amount) > AMOUNT_DECIMAL_PLACES else amount
+
+
+def _decimal_places(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def splits(figures: Sequence[Figure], kinds: Sequence[ValueKind]) -> list[tuple[str, ...]]:

@@ -81,11 +81,6 @@ def _search(
         while position >= 0:
             span = (position, position + len(needle))
             if not any(a < span[1] and span[0] < b for a, b in taken):
-                return _extend(stream, span, end)
+                return span
             position = stream.find(needle, position + 1, end)
     return None
-
-
-def _extend(stream: Stream, span: tuple[int, int], end: int) -> tuple[int, int]:
-    # A prefix anchor matched: the rest of the label (up to the first figure) is label too.
-    return span

@@ -52,16 +52,16 @@ def read_section(
         figures = stream.figures_between(match.end, stop)
         _read_row(section, match.row, figures, reading)
     for row in section.rows:
-        if not any(match.row is row for match in matches):
-            if row.role not in (RowRole.RESULT_PART, RowRole.RESULT_SUBTOTAL):
-                reading.diagnostics.append(
-                    Diagnostic(
-                        "row_not_found",
-                        "warning",
-                        f"{row.path_label.zh}：文档中未找到这一行",
-                        pointer=f"/{section.key}/{row.key}",
-                    )
+        found = any(match.row is row for match in matches)
+        if not found and row.role not in (RowRole.RESULT_PART, RowRole.RESULT_SUBTOTAL):
+            reading.diagnostics.append(
+                Diagnostic(
+                    "row_not_found",
+                    "warning",
+                    f"{row.path_label.zh}：文档中未找到这一行",
+                    pointer=f"/{section.key}/{row.key}",
                 )
+            )
     if section_key == "applications" and reading.pending:
         _resolve_by_columns(fmt, section, reading)
     _report_pending(section, reading)
@@ -286,9 +286,9 @@ def _columns_hold(section: SectionSpec, cells: dict[CellKey, Value]) -> bool:
             value = cells.get((section.key, row_key, column_key))
             return int(value or 0)
 
-        if (section.key, "results_total", column.key) in cells:
-            if sum(get(r.key) for r in results) != get("results_total"):
-                return False
+        stated = (section.key, "results_total", column.key) in cells
+        if stated and sum(get(r.key) for r in results) != get("results_total"):
+            return False
         intake = get("new_received") + get("carried_over")
         if intake != get("results_total") + get("carried_forward"):
             return False

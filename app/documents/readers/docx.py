@@ -7,7 +7,7 @@ import zipfile
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from app.documents.readers.grid import MAX_SPAN
 from app.documents.readers.model import ReadDocument, UnreadableDocument

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 from lxml import etree
 
 from app.documents.readers.grid import SpannedCell, expand

@@ -50,7 +50,8 @@ class ReadDocument:
     def from_json(cls, data: dict[str, object]) -> ReadDocument:
         rows = data["rows"]
         notes = data["notes"]
-        assert isinstance(rows, list) and isinstance(notes, list)
+        if not isinstance(rows, list) or not isinstance(notes, list):
+            raise UnreadableDocument("the reader's answer is malformed")
         document = cls(kind=str(data["kind"]), notes=[str(note) for note in notes])
         for cells, source, in_table in rows:
             document.rows.append(Row(tuple(cells), str(source), bool(in_table)))

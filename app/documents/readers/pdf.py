@@ -50,7 +50,9 @@ def _read_page(page: Any, number: int, document: ReadDocument) -> None:
         items.append((table.bbox[1], 1, (index, table.extract())))
     for line in page.extract_text_lines(return_chars=False):
         middle = (line["top"] + line["bottom"]) / 2
-        if not any(x0 <= line["x0"] <= x1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
+        if not any(
+            x0 <= line["x0"] <= x1 and top <= middle <= bottom for x0, top, x1, bottom in boxes
+        ):
             items.append((line["top"], 0, line["text"]))
     items.sort(key=lambda item: (item[0], item[1]))
     for top, kind, payload in items:
@@ -61,7 +63,7 @@ def _read_page(page: Any, number: int, document: ReadDocument) -> None:
         for row_number, cells in enumerate(rows, start=1):
             source = f"page {number}, table {index + 1}, row {row_number}"
             filled = [cell for cell in cells if cell and cell.strip()]
-            if len(filled) == 1 and len(cells) > 1 or len(cells) == 1:
+            if (len(filled) == 1 and len(cells) > 1) or len(cells) == 1:
                 # Prose laid out in a one-column table, or a caption row inside one.
                 document.add_text(filled[0] if filled else "", source)
             else:
