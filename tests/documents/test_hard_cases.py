@@ -100,3 +100,20 @@ def test_other_handling_printed_as_one_row_in_2021() -> None:
 def test_year_and_format_overrides() -> None:
     report, _ = _import(HEAD_2019 + MATRIX_2019, year=2020, format_id="2019")
     assert report["format"] == "2019"
+
+
+def test_figures_after_two_floating_labels_are_not_given_to_either() -> None:
+    text = (
+        "某局2024年政府信息公开工作年度报告\n第二十条第（一）项\n信息内容\t本年制发件数\n"
+        "（本列数据的勾稽关系）\n| 4.保护第三方合法权益 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+        "5.属于三类内部事务信\n息\n1.本机关不掌握相关政\n府信息\n"
+        "| 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n| 6.属于四类过程性信息 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n"
+        "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n行政复议\n"
+    )
+    report, diagnostics = _import(text)
+    applications = report["applications"]
+    assert set(applications["withheld_internal_affairs"].values()) == {None}
+    assert set(applications["unavailable_not_held"].values()) == {None}
+    assert list(applications["withheld_process_information"].values()) == [2, 0, 0, 0, 0, 0, 2]
+    assert list(applications["withheld_third_party_rights"].values()) == [0] * 7
+    assert "figures_unattributed" in {d["code"] for d in diagnostics}

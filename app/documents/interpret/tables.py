@@ -47,9 +47,19 @@ def read_section(
         _read_reviews(stream, section, start, end, reading)
         return reading
     matches = find_rows(stream, section, start, end)
+    bare: RowSpec | None = None  # a data row's label printed with no figure after it
     for index, match in enumerate(matches):
         stop = matches[index + 1].start if index + 1 < len(matches) else end
         figures = stream.figures_between(match.end, stop)
+        if bare is not None and figures:
+            # Two labels, then figures: whose figures they are, the layout does not say.
+            _unattributed(section, bare, match.row, figures[0].source, reading)
+            bare = None
+            continue
+        if not figures and match.row.role is not RowRole.RESULT_SUBTOTAL:
+            bare = match.row
+            continue
+        bare = None
         _read_row(section, match.row, figures, reading)
     for row in section.rows:
         found = any(match.row is row for match in matches)
@@ -127,6 +137,23 @@ def _read_row(
         return
     reading.pending[row.key] = candidates
     _store(section, row, [None] * width, reading)
+
+
+def _unattributed(
+    section: SectionSpec, first: RowSpec, second: RowSpec, source: str, reading: TableReading
+) -> None:
+    for row in (first, second):
+        _store(section, row, [None] * len(row.columns), reading)
+    reading.diagnostics.append(
+        Diagnostic(
+            "figures_unattributed",
+            "warning",
+            f"{first.path_label.zh} 与 {second.path_label.zh} 的标签相连印出，其后的数"
+            "属于哪一行无法确定：两行留空",
+            pointer=f"/{section.key}/{first.key}",
+            source=source,
+        )
+    )
 
 
 def _trim_blanks(figures: list[Figure], width: int) -> list[Figure]:
