@@ -117,3 +117,22 @@ def test_figures_after_two_floating_labels_are_not_given_to_either() -> None:
     assert list(applications["withheld_process_information"].values()) == [2, 0, 0, 0, 0, 0, 2]
     assert list(applications["withheld_third_party_rights"].values()) == [0] * 7
     assert "figures_unattributed" in {d["code"] for d in diagnostics}
+
+
+def test_column_sums_choose_between_splits_the_row_leaves_open() -> None:
+    # "110" is 1 · 10 or 11 · 0 and 总计 is blank: only the column sums tell, and they say 11 · 0.
+    text = (
+        "某局2020年政府信息公开工作年度报告\n第二十条第（一）项 本年新制作数量\n"
+        "（本列数据的勾稽关系）\n一、本年新收政府信息公开申请数量 11 0 0 0 0 0 11\n"
+        "（一）予以公开 110 0 0 0 0 /\n（七）总计 11 0 0 0 0 0 11\n"
+        "四、结转下年度继续办理 0 0 0 0 0 0 0\n行政复议 " + " ".join(["0"] * 15)
+    )
+    report, diagnostics = _import(text)
+    assert list(report["applications"]["granted"].values()) == [11, 0, 0, 0, 0, 0, None]
+    assert {
+        "code": "digits_split",
+        "severity": "info",
+        "message": "本年度办理结果·予以公开：连写的数只有一种拆分满足勾稽关系："
+        "11 · 0 · 0 · 0 · 0 · 0 · 空",
+        "pointer": "/applications/granted",
+    } in diagnostics

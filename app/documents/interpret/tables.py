@@ -288,7 +288,7 @@ def _resolve_by_columns(fmt: ReportFormat, section: SectionSpec, reading: TableR
                     "digits_split",
                     "info",
                     f"{row.path_label.zh}：连写的数只有一种拆分满足勾稽关系："
-                    + " · ".join(candidate),
+                    + " · ".join(piece or "空" for piece in candidate),
                     pointer=f"/{section.key}/{key}",
                 )
             )
@@ -300,7 +300,7 @@ def _columns_hold(section: SectionSpec, cells: dict[CellKey, Value]) -> bool:
     rows = {row.key: row for row in section.rows}
     parts = [r for r in section.rows if r.role is RowRole.RESULT_PART]
     has_parts = any((section.key, r.key, "total") in cells for r in parts)
-    results = [
+    result_rows = [
         r
         for r in section.rows
         if r.role is RowRole.RESULT
@@ -308,24 +308,37 @@ def _columns_hold(section: SectionSpec, cells: dict[CellKey, Value]) -> bool:
         or (r.role is RowRole.RESULT_SUBTOTAL and not has_parts)
     ]
     for column in rows["results_total"].columns:
-
-        def get(row_key: str, column_key: str = column.key) -> int:
-            value = cells.get((section.key, row_key, column_key))
-            return int(value or 0)
-
-        stated = (section.key, "results_total", column.key) in cells
-        if stated and sum(get(r.key) for r in results) != get("results_total"):
+        # A blank cell is unknown here, not 0: a column with one says nothing either way.
+        results = _column_sum(cells, section.key, [r.key for r in result_rows], column.key)
+        stated = cells.get((section.key, "results_total", column.key))  # None: not printed
+        if results is not None and stated is not None and results != stated:
             return False
-        intake = get("new_received") + get("carried_over")
-        if intake != get("results_total") + get("carried_forward"):
+        intake = _column_sum(cells, section.key, ["new_received", "carried_over"], column.key)
+        outcome = _column_sum(cells, section.key, ["results_total", "carried_forward"], column.key)
+        if intake is not None and outcome is not None and intake != outcome:
             return False
     return True
+
+
+def _column_sum(
+    cells: dict[CellKey, Value], section: str, rows: list[str], column: str
+) -> int | None:
+    """The sum of a column over ``rows`` (a row not printed counts 0); None if one is blank."""
+    total = 0
+    for row in rows:
+        key = (section, row, column)
+        if key in cells and cells[key] is None:
+            return None
+        total += int(cells.get(key) or 0)
+    return total
 
 
 def _report_pending(section: SectionSpec, reading: TableReading) -> None:
     for key, candidates in reading.pending.items():
         row = section.row(key)
-        shown = "；".join(" · ".join(candidate) for candidate in candidates[:12])
+        shown = "；".join(
+            " · ".join(piece or "空" for piece in candidate) for candidate in candidates[:12]
+        )
         more = f"（另有 {len(candidates) - 12} 种）" if len(candidates) > 12 else ""
         reading.diagnostics.append(
             Diagnostic(
