@@ -49,3 +49,9 @@ bench: $(UV)
 
 clean:
 	rm -rf .tools .venv var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+
+# The importer against real published documents (bench/import_eval.py): CORPUS=../shared/corpus
+CORPUS ?= ../shared/corpus
+.PHONY: import-eval
+import-eval: sync
+	$(UV) run python -m bench.import_eval $(CORPUS)

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
         description="Server secret for the HMAC that agency keys are stored under.",
     )
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(
+        default=20 * 2**20, gt=0, description="Largest document or workbook an upload takes."
+    )
+    import_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Wall clock for reading one uploaded document."
+    )
+    import_max_pages: int = Field(default=60, gt=0, description="Most pages a PDF may have.")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

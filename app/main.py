@@ -92,7 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             expose_headers=["ETag", "X-Request-ID", "Location"],
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(metrics.MetricsMiddleware)
@@ -125,8 +129,9 @@ def _admin_token(settings: Settings) -> str:
 
 def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
+    from app.documents.router import router as documents_router
     from app.formats.router import router as formats_router
     from app.reports.router import router as reports_router
     from app.summaries.router import router as summaries_router
 
-    return [agencies_router, reports_router, summaries_router, formats_router]
+    return [agencies_router, reports_router, summaries_router, formats_router, documents_router]

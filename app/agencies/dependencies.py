@@ -124,6 +124,7 @@ def _key_caller(engine: Engine, token: str, key_secret: str) -> Caller:
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+@_authorization  # any valid key: what non-storing uploads (POST /imports) need
 async def require_authenticated(caller: CallerDep) -> Caller:
     if caller.kind == "anonymous":
         raise UnauthorizedError("this operation needs a token")

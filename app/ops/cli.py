@@ -89,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", type=Path)
     load.set_defaults(command=_import_agencies)
+
+    reports = commands.add_parser(
+        "import-reports", help="store published reports (PDF, web page, Word, text)"
+    )
+    reports.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    reports.add_argument("--agency", help="code of the agency (default: found by name)")
+    reports.add_argument("--year", type=int, help="report year (default: from the title)")
+    reports.add_argument("--status", choices=["draft", "published"], default="draft")
+    reports.add_argument("--dry-run", action="store_true", help="read and check, store nothing")
+    reports.set_defaults(command=_import_reports)
     return parser
 
 
@@ -100,6 +110,26 @@ def _session(settings: Settings) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def _import_reports(settings: Settings, args: argparse.Namespace) -> int:
+    from app.documents.backfill import backfill, print_table
+    from app.documents.importer import ImportLimits
+
+    limits = ImportLimits(settings.import_timeout_seconds, settings.import_max_pages)
+    with _session(settings) as session:
+        outcomes = backfill(
+            session,
+            args.paths,
+            agency_code=args.agency,
+            year=args.year,
+            status=args.status,
+            dry_run=args.dry_run,
+            limits=limits,
+            out=sys.stdout,
+        )
+    print_table(outcomes, sys.stdout)
+    return 0 if all(o.stored for o in outcomes) or args.dry_run else 1
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
