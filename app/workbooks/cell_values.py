@@ -44,7 +44,9 @@ def read_figure(raw: object, kind: ValueKind) -> CellReading:
     if text == "":
         return CellReading(None)
     if text in NOT_REPORTED_MARKS:
-        return CellReading(None, "not_reported_mark", "info", f"“{raw}” 视为未填报 / read as not reported")
+        return CellReading(
+            None, "not_reported_mark", "info", f"“{raw}” 视为未填报 / read as not reported"
+        )
     if kind is ValueKind.AMOUNT:
         return _amount(raw, text)
     unit = next((u for u in _COUNT_UNITS if text.endswith(u)), None)
@@ -55,7 +57,9 @@ def read_figure(raw: object, kind: ValueKind) -> CellReading:
         return _refused(f"“{raw}” 不是整数 / not a whole number")
     value = int(digits)
     if unit or digits != raw.strip():
-        return CellReading(value, "value_normalized", "info", f"“{raw}” 读作 {value} / read as {value}")
+        return CellReading(
+            value, "value_normalized", "info", f"“{raw}” 读作 {value} / read as {value}"
+        )
     return CellReading(value)
 
 
@@ -63,10 +67,12 @@ def _number(raw: int | float, kind: ValueKind) -> CellReading:
     if isinstance(raw, float) and (raw != raw or raw in (float("inf"), float("-inf"))):
         return _refused("不是有限数字 / not a finite number")
     if kind is ValueKind.AMOUNT:
-        return CellReading(str(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)))
+        return CellReading(_plain(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)))
     if isinstance(raw, float):
         if abs(raw) > LARGEST_EXACT_FLOAT:
-            return _refused(f"{raw!r} 超出可精确读取的范围，请以文本填写 / too large to read exactly")
+            return _refused(
+                f"{raw!r} 超出可精确读取的范围，请以文本填写 / too large to read exactly"
+            )
         if raw.is_integer():
             return CellReading(int(raw))
         return CellReading(raw)  # 12.5 for a count: the schema names it, with the cell
@@ -92,9 +98,16 @@ def _amount(raw: str, text: str) -> CellReading:
         return _refused(f"“{raw}” 不是金额 / not an amount")
     shown = _plain(value)
     if scale != 1:
-        return CellReading(shown, "unit_converted", "info", f"“{raw}” 换算为 {shown} 万元 / converted to {shown} (10,000 yuan)")
+        return CellReading(
+            shown,
+            "unit_converted",
+            "info",
+            f"“{raw}” 换算为 {shown} 万元 / converted to {shown} (10,000 yuan)",
+        )
     if number != text or text != raw.strip():
-        return CellReading(shown, "value_normalized", "info", f"“{raw}” 读作 {shown} / read as {shown}")
+        return CellReading(
+            shown, "value_normalized", "info", f"“{raw}” 读作 {shown} / read as {shown}"
+        )
     return CellReading(shown)
 
 

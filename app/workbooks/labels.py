@@ -64,12 +64,16 @@ class TextField:
 
 
 def narrative_fields() -> tuple[TextField, ...]:
-    fields = [TextField(("narrative", key), zh(Narrative, key), "text") for key in Narrative.model_fields]
+    fields = [
+        TextField(("narrative", key), zh(Narrative, key), "text") for key in Narrative.model_fields
+    ]
     fields.append(TextField(("channels", "total"), zh(Channels, "total"), "count"))
     fields.append(
         TextField(("fees_collected_yuan",), zh(ReportBase, "fees_collected_yuan"), "amount")
     )
-    fields += [TextField(("contact", key), zh(Contact, key), "text") for key in Contact.model_fields]
+    fields += [
+        TextField(("contact", key), zh(Contact, key), "text") for key in Contact.model_fields
+    ]
     fields.append(TextField(("published_on",), zh(ReportBase, "published_on"), "date"))
     fields.append(TextField(("source_url",), zh(ReportBase, "source_url"), "text"))
     return tuple(fields)
@@ -95,5 +99,7 @@ def normalize(text: object) -> str:
 def format_marker_labels(fmt: ReportFormat) -> frozenset[str]:
     """Column labels of table 二 that only this format prints (they tell the formats apart)."""
     return frozenset(
-        normalize(column.label.zh) for row in fmt.section("proactive").rows for column in row.columns
+        normalize(column.label.zh)
+        for row in fmt.section("proactive").rows
+        for column in row.columns
     )

@@ -68,13 +68,19 @@ class SheetWriter:
         self.placed[key] = (row, col)
         style = self.styles.inputs[kind]
         write_value(self.sheet, row, col, self.values.get(key), style)
-        self.sheet.data_validation(row, col, row, col, {**_VALIDATION[kind], "error_type": "warning"})
+        self.sheet.data_validation(
+            row, col, row, col, {**_VALIDATION[kind], "error_type": "warning"}
+        )
 
-    def _formula(self, row: int, col: int, key: CellKey, kind: ValueKind, addends: list[CellKey]) -> None:
+    def _formula(
+        self, row: int, col: int, key: CellKey, kind: ValueKind, addends: list[CellKey]
+    ) -> None:
         self.placed[key] = (row, col)
         cells = ",".join(xl_rowcol_to_cell(*self.placed[addend]) for addend in addends)
         value = self.values.get(key)
-        cached: Any = 0 if value is None else (float(value) if isinstance(value, Decimal) else value)
+        cached: Any = (
+            0 if value is None else (float(value) if isinstance(value, Decimal) else value)
+        )
         self.sheet.write_formula(row, col, f"=SUM({cells})", self.styles.computed[kind], cached)
 
     # -- 二、主动公开政府信息情况 ----------------------------------------------------------
@@ -150,7 +156,9 @@ class SheetWriter:
         for level in range(label_cols - 1):
             runs = groupby(
                 enumerate(rows),
-                key=lambda pair: pair[1].groups[: level + 1] if len(pair[1].groups) > level else None,
+                key=lambda pair: (
+                    pair[1].groups[: level + 1] if len(pair[1].groups) > level else None
+                ),
             )
             for prefix, members in runs:
                 indexes = [index for index, _ in members]
@@ -179,7 +187,13 @@ class SheetWriter:
                 if column.is_total:
                     continue
                 addends = [(section.key, part.key, column.key) for part in parts]
-                self._formula(body + index, first + offset, (section.key, spec.key, column.key), column.kind, addends)
+                self._formula(
+                    body + index,
+                    first + offset,
+                    (section.key, spec.key, column.key),
+                    column.kind,
+                    addends,
+                )
         for index, spec in enumerate(rows):
             if spec.role is not RowRole.RESULTS_TOTAL:
                 continue
@@ -187,9 +201,16 @@ class SheetWriter:
                 if column.is_total:
                     continue
                 addends = [
-                    (section.key, other.key, column.key) for other in section.rows_with_role(*counted)
+                    (section.key, other.key, column.key)
+                    for other in section.rows_with_role(*counted)
                 ]
-                self._formula(body + index, first + offset, (section.key, spec.key, column.key), column.kind, addends)
+                self._formula(
+                    body + index,
+                    first + offset,
+                    (section.key, spec.key, column.key),
+                    column.kind,
+                    addends,
+                )
         for index, spec in enumerate(rows):
             self._row_total(section, spec, body + index, first)
 
@@ -197,7 +218,9 @@ class SheetWriter:
         for offset, column in enumerate(spec.columns):
             if column.is_total:
                 addends = [(section.key, spec.key, c.key) for c in spec.columns if not c.is_total]
-                self._formula(row, first + offset, (section.key, spec.key, column.key), column.kind, addends)
+                self._formula(
+                    row, first + offset, (section.key, spec.key, column.key), column.kind, addends
+                )
 
     # -- 四、政府信息公开行政复议、行政诉讼情况 --------------------------------------------
 

@@ -49,7 +49,13 @@ def _proactive(section: SectionSpec, region: Region, diagnose: Diagnose) -> Loca
         row, col = places[0]
         header = _header_row(spec, grid, row, col, region)
         if header is None:
-            diagnose("header_not_found", "error", f"{spec.label.zh}：上方找不到列标题 / no header row above", pointer, grid.ref(row, col))
+            diagnose(
+                "header_not_found",
+                "error",
+                f"{spec.label.zh}：上方找不到列标题 / no header row above",
+                pointer,
+                grid.ref(row, col),
+            )
             continue
         for column in spec.columns:
             places = list(grid.find(normalize(column.label.zh), range(header, header + 1)))
@@ -81,10 +87,21 @@ def _one_place(
     if len(places) == 1:
         return True
     if not places:
-        diagnose("row_not_found", "warning", f"找不到“{spec.label.zh}”一行，其数据按未填报处理 / row not found: not reported", pointer)
+        diagnose(
+            "row_not_found",
+            "warning",
+            f"找不到“{spec.label.zh}”一行，其数据按未填报处理 / row not found: not reported",
+            pointer,
+        )
     else:
         where = "、".join(grid.ref(*place) for place in places)
-        diagnose("row_ambiguous", "error", f"“{spec.label.zh}”出现了 {len(places)} 次：{where} / the row label appears more than once", pointer, grid.ref(*places[0]))
+        diagnose(
+            "row_ambiguous",
+            "error",
+            f"“{spec.label.zh}”出现了 {len(places)} 次：{where} / the row label appears more than once",
+            pointer,
+            grid.ref(*places[0]),
+        )
     return False
 
 
@@ -100,7 +117,12 @@ def _column_map(
         cols = sorted({c for _, c in places})
         if len(cols) != 1:
             where = "、".join(grid.ref(*place) for place in places) or "无 / none"
-            diagnose("column_not_found", "error", f"列“{column.label.zh}”找不到或不唯一（{where}）/ column header not found exactly once", f"/{section.key}")
+            diagnose(
+                "column_not_found",
+                "error",
+                f"列“{column.label.zh}”找不到或不唯一（{where}）/ column header not found exactly once",
+                f"/{section.key}",
+            )
             return None
         mapping[column.key] = cols[0]
         last_header = max(last_header, max(r for r, _ in places))
@@ -130,7 +152,13 @@ def _matrix(section: SectionSpec, region: Region, diagnose: Diagnose) -> Located
         label_col = max(c for c in range(first_data) if grid.text(row, c) == texts[-1])
         if spec.key in seen:
             first = grid.ref(*seen[spec.key])
-            diagnose("row_ambiguous", "error", f"“{spec.label.zh}”出现了两次：{first}、{grid.ref(row, label_col)} / the row label appears twice", f"/{section.key}/{spec.key}", grid.ref(row, label_col))
+            diagnose(
+                "row_ambiguous",
+                "error",
+                f"“{spec.label.zh}”出现了两次：{first}、{grid.ref(row, label_col)} / the row label appears twice",
+                f"/{section.key}/{spec.key}",
+                grid.ref(row, label_col),
+            )
             for column in spec.columns:
                 found.cells.pop((section.key, spec.key, column.key), None)
             continue
@@ -139,7 +167,12 @@ def _matrix(section: SectionSpec, region: Region, diagnose: Diagnose) -> Located
             found.cells[(section.key, spec.key, column.key)] = (row, mapping[column.key])
     for spec in section.rows:
         if spec.key not in seen:
-            diagnose("row_not_found", "warning", f"找不到“{spec.path_label.zh}”一行，其数据按未填报处理 / row not found: not reported", f"/{section.key}/{spec.key}")
+            diagnose(
+                "row_not_found",
+                "warning",
+                f"找不到“{spec.path_label.zh}”一行，其数据按未填报处理 / row not found: not reported",
+                f"/{section.key}/{spec.key}",
+            )
     return found
 
 
@@ -157,11 +190,14 @@ def _reviews(section: SectionSpec, region: Region, diagnose: Diagnose) -> Locate
     grid, found = region.grid, Located()
     column_labels = {normalize(c.label.zh): c for c in section.rows[0].columns}
     row_labels = {normalize(spec.label.zh): spec for spec in section.rows}
-    places = [
-        (r, c) for label in column_labels for r, c in grid.find(label, region.rows)
-    ]
+    places = [(r, c) for label in column_labels for r, c in grid.find(label, region.rows)]
     if not places:
-        diagnose("header_not_found", "error", "找不到行政复议、行政诉讼的列标题 / no header row", f"/{section.key}")
+        diagnose(
+            "header_not_found",
+            "error",
+            "找不到行政复议、行政诉讼的列标题 / no header row",
+            f"/{section.key}",
+        )
         return found
     label_row = max(r for r, _ in places)
     for row, col in sorted(places):
@@ -177,11 +213,23 @@ def _reviews(section: SectionSpec, region: Region, diagnose: Diagnose) -> Locate
             None,
         )
         if spec is None:
-            diagnose("header_not_found", "error", f"{grid.ref(row, col)} 上方找不到所属的组（行政复议、未经复议直接起诉、复议后起诉）/ no group above", f"/{section.key}", grid.ref(row, col))
+            diagnose(
+                "header_not_found",
+                "error",
+                f"{grid.ref(row, col)} 上方找不到所属的组（行政复议、未经复议直接起诉、复议后起诉）/ no group above",
+                f"/{section.key}",
+                grid.ref(row, col),
+            )
             continue
         key = (section.key, spec.key, column.key)
         if key in found.cells:
-            diagnose("column_ambiguous", "error", f"“{spec.label.zh}·{column.label.zh}”出现了两次 / the column appears twice", "/" + "/".join(key), grid.ref(row, col))
+            diagnose(
+                "column_ambiguous",
+                "error",
+                f"“{spec.label.zh}·{column.label.zh}”出现了两次 / the column appears twice",
+                "/" + "/".join(key),
+                grid.ref(row, col),
+            )
             continue
         found.cells[key] = (label_row + 1, col)
     return found

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.formats.definitions import FORMATS, ReportFormat, format_for_year
+from app.formats.definitions import FORMATS, ReportFormat, ValueKind, format_for_year
 from app.workbooks.cell_values import read_figure
 from app.workbooks.grid import Grid, load_grids
 from app.workbooks.labels import (
@@ -34,7 +34,6 @@ from app.workbooks.labels import (
 )
 from app.workbooks.read_tables import Region, locate
 from app.workbooks.safety import UnreadableWorkbook
-from app.formats.definitions import ValueKind
 
 
 @dataclass
@@ -57,7 +56,12 @@ class WorkbookRead:
         return [self.sheet_cells[p] for p in pointers if p in self.sheet_cells]
 
     def diagnose(
-        self, code: str, severity: str, message: str, pointer: str | None = None, source: str | None = None
+        self,
+        code: str,
+        severity: str,
+        message: str,
+        pointer: str | None = None,
+        source: str | None = None,
     ) -> None:
         entry: dict[str, Any] = {"code": code, "severity": severity, "message": message}
         if pointer is not None:
@@ -67,7 +71,9 @@ class WorkbookRead:
         self.diagnostics.append(entry)
 
 
-def read_workbook(data: bytes, *, format_id: str | None = None, year: int | None = None) -> WorkbookRead:
+def read_workbook(
+    data: bytes, *, format_id: str | None = None, year: int | None = None
+) -> WorkbookRead:
     grids = load_grids(data)
     meta = _meta(grids)
     tables = [grid for grid in grids if grid.name != META_SHEET]
@@ -85,20 +91,22 @@ def read_subtree_workbook(data: bytes) -> list[WorkbookRead]:
         read.sheet = grid.name
         reads.append(read)
     if not reads:
-        raise UnreadableWorkbook("no sheet of the workbook names its 机关代码: not a subtree workbook")
+        raise UnreadableWorkbook(
+            "no sheet of the workbook names its 机关代码: not a subtree workbook"
+        )
     return reads
 
 
 def _meta(grids: list[Grid]) -> dict[str, str]:
     for grid in grids:
         if grid.name == META_SHEET:
-            return {
-                str(row[0]): str(row[1]) for row in grid.rows if len(row) >= 2 and row[0] != ""
-            }
+            return {str(row[0]): str(row[1]) for row in grid.rows if len(row) >= 2 and row[0] != ""}
     return {}
 
 
-def _read(grids: list[Grid], meta: dict[str, str], *, format_id: str | None, year: int | None) -> WorkbookRead:
+def _read(
+    grids: list[Grid], meta: dict[str, str], *, format_id: str | None, year: int | None
+) -> WorkbookRead:
     read = WorkbookRead(report={})
     identity = _identity(grids)
     read.agency_code = identity.get("agency_code") or meta.get("agency_code") or None
@@ -112,7 +120,12 @@ def _read(grids: list[Grid], meta: dict[str, str], *, format_id: str | None, yea
     for section in fmt.sections:
         region = regions.get(section.label.zh)
         if region is None:
-            read.diagnose("section_not_found", "error", f"找不到“{section.label.zh}”（表格标题）/ section title not found", f"/{section.key}")
+            read.diagnose(
+                "section_not_found",
+                "error",
+                f"找不到“{section.label.zh}”（表格标题）/ section title not found",
+                f"/{section.key}",
+            )
             continue
         located = locate(fmt, section, region, read.diagnose)
         for key, (row, col) in located.cells.items():
@@ -141,9 +154,16 @@ def _format(grids: list[Grid], stated: str | None, read: WorkbookRead) -> Report
     }
     detected = [format_id for format_id, found in seen.items() if found]
     if len(detected) > 1:
-        raise UnreadableWorkbook(f"the workbook mixes the column headers of formats {' and '.join(detected)}")
+        raise UnreadableWorkbook(
+            f"the workbook mixes the column headers of formats {' and '.join(detected)}"
+        )
     if detected and stated in FORMATS and stated != detected[0]:
-        read.diagnose("format_mismatch", "warning", f"工作簿注明格式 {stated}，表头为 {detected[0]} 版格式 / headers are format {detected[0]}", "/format")
+        read.diagnose(
+            "format_mismatch",
+            "warning",
+            f"工作簿注明格式 {stated}，表头为 {detected[0]} 版格式 / headers are format {detected[0]}",
+            "/format",
+        )
     if detected:
         return FORMATS[detected[0]]
     if stated in FORMATS:
@@ -163,13 +183,21 @@ def _regions(grids: list[Grid], fmt: ReportFormat, read: WorkbookRead) -> dict[s
             end = marks[index + 1][0] if index + 1 < len(marks) else grid.height
             if title in regions:
                 first = regions[title]
-                read.diagnose("section_ambiguous", "error", f"“{title}”出现了两次：{first.grid.ref(first.rows.start - 1, 0)}、{grid.ref(row, 0)} / the section appears twice", None, grid.ref(row, 0))
+                read.diagnose(
+                    "section_ambiguous",
+                    "error",
+                    f"“{title}”出现了两次：{first.grid.ref(first.rows.start - 1, 0)}、{grid.ref(row, 0)} / the section appears twice",
+                    None,
+                    grid.ref(row, 0),
+                )
                 continue
             regions[title] = Region(grid, range(row + 1, end))
     return regions
 
 
-def _figure(read: WorkbookRead, fmt: ReportFormat, grid: Grid, key: tuple[str, str, str], row: int, col: int) -> None:
+def _figure(
+    read: WorkbookRead, fmt: ReportFormat, grid: Grid, key: tuple[str, str, str], row: int, col: int
+) -> None:
     spec = fmt.cell(key)
     pointer, source = spec.pointer, grid.ref(row, col)
     read.sheet_cells[pointer] = source
@@ -177,14 +205,28 @@ def _figure(read: WorkbookRead, fmt: ReportFormat, grid: Grid, key: tuple[str, s
     if formula is False:
         if spec.is_total:  # our own totals, re-saved without recalculation: computed again
             return
-        read.diagnose("formula_without_value", "error", f"{source} 是没有计算结果的公式，请在表格软件中重新计算并保存，或直接填写数字 / a formula without a computed value", pointer, source)
+        read.diagnose(
+            "formula_without_value",
+            "error",
+            f"{source} 是没有计算结果的公式，请在表格软件中重新计算并保存，或直接填写数字 / a formula without a computed value",
+            pointer,
+            source,
+        )
         read.report.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = None
         return
     reading = read_figure(grid.raw(row, col), spec.kind)
     if formula and not spec.is_total:
-        read.diagnose("formula_value", "info", f"{source} 是公式，读取其计算结果 / a formula: its computed value is read", pointer, source)
+        read.diagnose(
+            "formula_value",
+            "info",
+            f"{source} 是公式，读取其计算结果 / a formula: its computed value is read",
+            pointer,
+            source,
+        )
     if reading.code is not None and reading.message is not None:
-        read.diagnose(reading.code, reading.severity, f"{source}：{reading.message}", pointer, source)
+        read.diagnose(
+            reading.code, reading.severity, f"{source}：{reading.message}", pointer, source
+        )
     read.report.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = reading.value
 
 
@@ -220,7 +262,13 @@ def _field_value(read: WorkbookRead, grid: Grid, row: int, col: int, text_field:
     kind = ValueKind.AMOUNT if text_field.kind == "amount" else ValueKind.COUNT
     reading = read_figure(raw, kind)
     if reading.code is not None and reading.message is not None:
-        read.diagnose(reading.code, reading.severity, f"{grid.ref(row, col + 1)}：{reading.message}", text_field.pointer, grid.ref(row, col + 1))
+        read.diagnose(
+            reading.code,
+            reading.severity,
+            f"{grid.ref(row, col + 1)}：{reading.message}",
+            text_field.pointer,
+            grid.ref(row, col + 1),
+        )
     return reading.value
 
 
@@ -256,7 +304,13 @@ def _channels(read: WorkbookRead, region: Region) -> None:
         read.sheet_cells[pointer + "/count"] = grid.ref(below, count_col)
         reading = read_figure(raw, ValueKind.COUNT)
         if reading.code is not None and reading.message is not None:
-            read.diagnose(reading.code, reading.severity, f"{grid.ref(below, count_col)}：{reading.message}", pointer + "/count", grid.ref(below, count_col))
+            read.diagnose(
+                reading.code,
+                reading.severity,
+                f"{grid.ref(below, count_col)}：{reading.message}",
+                pointer + "/count",
+                grid.ref(below, count_col),
+            )
         items.append({"name": name, "count": reading.value})
     if items:
         read.report.setdefault("channels", {})["items"] = items

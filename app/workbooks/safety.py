@@ -14,7 +14,8 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree
+
+from lxml import etree
 
 from app.errors import PayloadTooLarge, UnprocessableError
 
@@ -28,9 +29,7 @@ MAX_ROWS = 10_000
 MAX_COLUMNS = 200
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL
-)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")
@@ -87,11 +86,11 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     targets = {
         rel.get("Id"): rel.get("Target", "")
         for rel in rels.iter()
-        if rel.tag.endswith("Relationship")
+        if isinstance(rel.tag, str) and rel.tag.endswith("Relationship")
     }
     parts: dict[str, str] = {}
     for sheet in workbook.iter():
-        if not sheet.tag.endswith("}sheet"):
+        if not isinstance(sheet.tag, str) or not sheet.tag.endswith("}sheet"):
             continue
         target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
@@ -130,14 +129,15 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _small_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+def _small_xml(archive: zipfile.ZipFile, name: str) -> etree._Element:
     try:
         raw = archive.read(name)
     except KeyError:
         raise UnreadableWorkbook(f"the workbook has no {name}") from None
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise UnreadableWorkbook(f"{name} declares a DOCTYPE or entities: refused")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return ElementTree.fromstring(raw)
-    except ElementTree.ParseError as error:
+        return etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as error:
         raise UnreadableWorkbook(f"{name} is not well-formed XML: {error}") from None

@@ -28,7 +28,11 @@ def make_styles(book: Workbook) -> Styles:
     def fmt(**props: object) -> Format:
         return book.add_format({**_BORDER, **props})
 
-    number_formats = {ValueKind.COUNT: "0", ValueKind.CHANGE: "+0;-0;0", ValueKind.AMOUNT: "General"}
+    number_formats = {
+        ValueKind.COUNT: "0",
+        ValueKind.CHANGE: "+0;-0;0",
+        ValueKind.AMOUNT: "General",
+    }
     return Styles(
         title=book.add_format({"bold": True, "font_size": 14, "font_name": "黑体"}),
         header=fmt(bold=True, align="center", text_wrap=True, bg_color="#D9D9D9"),

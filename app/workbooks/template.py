@@ -78,7 +78,9 @@ def report_workbook(report: WorkbookReport) -> bytes:
     return buffer.getvalue()
 
 
-def subtree_workbook(reports: Sequence[WorkbookReport], *, year: int, names: Sequence[str]) -> bytes:
+def subtree_workbook(
+    reports: Sequence[WorkbookReport], *, year: int, names: Sequence[str]
+) -> bytes:
     """One sheet per agency (``names`` are the sheet names, unique, ≤ 31 characters)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -153,7 +155,9 @@ def _narrative(sheet: Worksheet, styles: Styles, report: WorkbookReport, top: in
         item = items[index] if index < len(items) else {}
         sheet.write_string(row + 1 + index, 0, str(item.get("name", "")), styles.text)
         if "count" in item:
-            sheet.write_number(row + 1 + index, 1, int(item["count"]), styles.inputs[ValueKind.COUNT])
+            sheet.write_number(
+                row + 1 + index, 1, int(item["count"]), styles.inputs[ValueKind.COUNT]
+            )
         else:
             sheet.write_blank(row + 1 + index, 1, None, styles.inputs[ValueKind.COUNT])
     return row + 1 + max(len(items) + 5, CHANNEL_ROWS_MIN)
