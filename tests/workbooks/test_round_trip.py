@@ -197,8 +197,12 @@ def test_2019_template_has_the_signed_change_column(client: TestClient) -> None:
         "本年增/减",
         "处理决定数量",
     ]
-    validations = {str(v.sqref): (v.type, v.operator) for v in sheet.data_validations.dataValidation}
-    assert validations["C9"] == ("whole", "between")
+    validations = {
+        str(v.sqref): (v.type, v.operator, v.formula1) for v in sheet.data_validations.dataValidation
+    }
+    # "between" is the default operator, which the file leaves out; negative changes are valid
+    assert validations["C9"] == ("whole", None, "-1000000000000000")
+    assert validations["B9"] == ("whole", "greaterThanOrEqual", "0")
 
 
 def test_unknown_format_has_no_template(client: TestClient) -> None:
