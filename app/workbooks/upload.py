@@ -154,7 +154,7 @@ def put_workbook(
     lang: str,
 ) -> Response:
     """PUT …/reports/{year} with a workbook body; answers as the JSON PUT does."""
-    read = read_workbook(upload.data, year=year)
+    read = read_workbook(upload.data)  # its own marks, checked against the path below
     refuse_foreign(read, agency=agency, year=year)
     stored, created, written = store_read_report(
         session,
