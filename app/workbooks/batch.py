@@ -70,7 +70,7 @@ def _one(
     year = item.get("year") if isinstance(item, dict) else None
     answer: dict[str, Any] = {"agency_code": code, "year": year}
     try:
-        _check_item(item, index)
+        code, year = _check_item(item, index)
         agency = get_agency_by_code(session, code)
         authorize_write_on(caller, agency)
         body = parse_report(item["report"], year=year)
@@ -88,7 +88,8 @@ def _one(
     return {**answer, **_stored(created, written)}
 
 
-def _check_item(item: Any, index: int) -> None:
+def _check_item(item: Any, index: int) -> tuple[str, int]:
+    """The item's agency code and year, once it has the shape of an item."""
     at = f"/items/{index}"
     if not isinstance(item, dict):
         raise SchemaValidationError([SchemaProblem(pointer=at, message="must be an object")])
@@ -111,6 +112,7 @@ def _check_item(item: Any, index: int) -> None:
         problems.append(SchemaProblem(pointer=f"{at}/if_match", message="must be a string"))
     if problems:
         raise SchemaValidationError(problems)
+    return str(item["agency_code"]), int(year or 0)
 
 
 def store_workbook_items(

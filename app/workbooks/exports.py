@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from app.formats.definitions import FORMATS, ValueKind
 from app.workbooks.labels import SHEET_TITLES

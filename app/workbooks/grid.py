@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import python_calamine
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell  # type: ignore[import-untyped]
 
 from app.errors import PayloadTooLarge
 from app.workbooks.labels import normalize

@@ -13,8 +13,8 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_rowcol_to_cell  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from app.formats.cells import CellValue
 from app.formats.definitions import CellKey, ReportFormat, RowRole, RowSpec, SectionSpec, ValueKind

@@ -64,7 +64,8 @@ def _proactive(section: SectionSpec, region: Region, diagnose: Diagnose) -> Loca
                 diagnose(
                     "column_not_found",
                     "error",
-                    f"{spec.label.zh}：第 {header + 1} 行找不到唯一的列“{column.label.zh}” / column not found once in the header",
+                    f"{spec.label.zh}：第 {header + 1} 行找不到唯一的列“{column.label.zh}”"
+                    f" / column not found once in the header",
                     f"{pointer}/{column.key}",
                     grid.ref(header, col),
                 )
@@ -98,7 +99,8 @@ def _one_place(
         diagnose(
             "row_ambiguous",
             "error",
-            f"“{spec.label.zh}”出现了 {len(places)} 次：{where} / the row label appears more than once",
+            f"“{spec.label.zh}”出现了 {len(places)} 次：{where}"
+            f" / the row label appears more than once",
             pointer,
             grid.ref(*places[0]),
         )
@@ -120,7 +122,8 @@ def _column_map(
             diagnose(
                 "column_not_found",
                 "error",
-                f"列“{column.label.zh}”找不到或不唯一（{where}）/ column header not found exactly once",
+                f"列“{column.label.zh}”找不到或不唯一（{where}）"
+                f"/ column header not found exactly once",
                 f"/{section.key}",
             )
             return None
@@ -155,7 +158,8 @@ def _matrix(section: SectionSpec, region: Region, diagnose: Diagnose) -> Located
             diagnose(
                 "row_ambiguous",
                 "error",
-                f"“{spec.label.zh}”出现了两次：{first}、{grid.ref(row, label_col)} / the row label appears twice",
+                f"“{spec.label.zh}”出现了两次：{first}、{grid.ref(row, label_col)}"
+                f" / the row label appears twice",
                 f"/{section.key}/{spec.key}",
                 grid.ref(row, label_col),
             )
@@ -170,7 +174,8 @@ def _matrix(section: SectionSpec, region: Region, diagnose: Diagnose) -> Located
             diagnose(
                 "row_not_found",
                 "warning",
-                f"找不到“{spec.path_label.zh}”一行，其数据按未填报处理 / row not found: not reported",
+                f"找不到“{spec.path_label.zh}”一行，其数据按未填报处理"
+                f" / row not found: not reported",
                 f"/{section.key}/{spec.key}",
             )
     return found
@@ -216,7 +221,8 @@ def _reviews(section: SectionSpec, region: Region, diagnose: Diagnose) -> Locate
             diagnose(
                 "header_not_found",
                 "error",
-                f"{grid.ref(row, col)} 上方找不到所属的组（行政复议、未经复议直接起诉、复议后起诉）/ no group above",
+                f"{grid.ref(row, col)} 上方找不到所属的组（行政复议、未经复议直接起诉、复议后起诉）"
+                f"/ no group above",
                 f"/{section.key}",
                 grid.ref(row, col),
             )

@@ -161,12 +161,13 @@ def _format(grids: list[Grid], stated: str | None, read: WorkbookRead) -> Report
         read.diagnose(
             "format_mismatch",
             "warning",
-            f"工作簿注明格式 {stated}，表头为 {detected[0]} 版格式 / headers are format {detected[0]}",
+            f"工作簿注明格式 {stated}，表头为 {detected[0]} 版格式"
+            f" / headers are format {detected[0]}",
             "/format",
         )
     if detected:
         return FORMATS[detected[0]]
-    if stated in FORMATS:
+    if stated is not None and stated in FORMATS:
         return FORMATS[stated]
     if read.year is not None:
         return format_for_year(read.year)
@@ -182,11 +183,12 @@ def _regions(grids: list[Grid], fmt: ReportFormat, read: WorkbookRead) -> dict[s
         for index, (row, title) in enumerate(marks):
             end = marks[index + 1][0] if index + 1 < len(marks) else grid.height
             if title in regions:
-                first = regions[title]
+                earlier = regions[title]
+                first = earlier.grid.ref(earlier.rows.start - 1, 0)
                 read.diagnose(
                     "section_ambiguous",
                     "error",
-                    f"“{title}”出现了两次：{first.grid.ref(first.rows.start - 1, 0)}、{grid.ref(row, 0)} / the section appears twice",
+                    f"“{title}”出现了两次：{first}、{grid.ref(row, 0)} / the section appears twice",
                     None,
                     grid.ref(row, 0),
                 )
@@ -208,7 +210,8 @@ def _figure(
         read.diagnose(
             "formula_without_value",
             "error",
-            f"{source} 是没有计算结果的公式，请在表格软件中重新计算并保存，或直接填写数字 / a formula without a computed value",
+            f"{source} 是没有计算结果的公式，请在表格软件中重新计算并保存，或直接填写数字"
+            f" / a formula without a computed value",
             pointer,
             source,
         )
@@ -293,7 +296,7 @@ def _channels(read: WorkbookRead, region: Region) -> None:
     row, name_col = headers[0]
     count_cols = [c for _, c in grid.find(normalize(CHANNEL_COUNT_LABEL), range(row, row + 1))]
     count_col = count_cols[0] if count_cols else name_col + 1
-    items = []
+    items: list[dict[str, Any]] = []
     for below in range(row + 1, region.rows.stop):
         name, raw = grid.raw(below, name_col), grid.raw(below, count_col)
         name = str(name).strip() if name not in (None, "") else ""

@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from app.errors import PayloadTooLarge, UnprocessableError
 

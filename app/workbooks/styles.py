@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xlsxwriter.format import Format
-from xlsxwriter.workbook import Workbook
+from xlsxwriter.format import Format  # type: ignore[import-untyped]
+from xlsxwriter.workbook import Workbook  # type: ignore[import-untyped]
 
 from app.formats.definitions import ValueKind
 

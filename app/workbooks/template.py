@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from app.formats.cells import CellValue
 from app.formats.definitions import CellKey, ReportFormat, ValueKind

@@ -193,7 +193,8 @@ def workbook_request_body(json_body: dict[str, Any]) -> dict[str, Any]:
                 "name": name,
                 "in": "query",
                 "required": False,
-                "description": f"Workbook uploads only: the report's {name} (JSON bodies carry it).",
+                "description": f"Workbook uploads only: the report's {name} "
+                "(JSON bodies carry it).",
                 "schema": {"type": "string", "enum": list(allowed), "default": default},
             }
         )

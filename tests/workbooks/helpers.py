@@ -24,9 +24,7 @@ NARRATIVE = "一五六、叙述、联系方式和渠道"
 def put_workbook(
     client: TestClient, path: str, data: bytes, headers: dict[str, str], **query: str
 ) -> Any:
-    return client.put(
-        path, content=data, params=query, headers={**headers, "Content-Type": XLSX}
-    )
+    return client.put(path, content=data, params=query, headers={**headers, "Content-Type": XLSX})
 
 
 def edited(data: bytes, edit: Callable[[Workbook], None]) -> bytes:

@@ -88,9 +88,7 @@ def test_a_batch_needs_a_token(client: TestClient) -> None:
 def test_the_subtree_workbook_comes_back_as_a_batch(
     client: TestClient, county_key: dict[str, str]
 ) -> None:
-    client.put(
-        "/api/v1/agencies/640181001/reports/2020", json=seed_report(), headers=county_key
-    )
+    client.put("/api/v1/agencies/640181001/reports/2020", json=seed_report(), headers=county_key)
     download = client.get("/api/v1/agencies/640181/workbook.xlsx?year=2020", headers=county_key)
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(download.content))
@@ -136,12 +134,16 @@ def test_summary_and_export_as_xlsx_keep_codes_as_text_and_figures_as_numbers(
     for code in ("640181001", "-1"):
         report = seed_report()
         report["proactive"]["procurement"] = {"projects": 2, "amount": "25.123456"}
-        response = client.put(f"/api/v1/agencies/{code}/reports/2020", json=report, headers=county_key)
+        response = client.put(
+            f"/api/v1/agencies/{code}/reports/2020", json=report, headers=county_key
+        )
         assert response.status_code == 201, response.text
 
     response = client.get("/api/v1/export.xlsx?year=2020")
     assert response.headers["content-type"] == XLSX
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
     assert rows[0][:4] == ("机关代码", "机关名称", "报告年度", "报告格式")
     by_cell = {(r[0], r[4], r[5], r[6]): r for r in rows[1:]}
     amount = by_cell[("640181001", "proactive", "procurement", "amount")]
@@ -149,9 +151,14 @@ def test_summary_and_export_as_xlsx_keep_codes_as_text_and_figures_as_numbers(
     change = by_cell[("640181001", "proactive", "licensing", "change")]
     assert change[10] == 0 and isinstance(change[10], int)
     granted = by_cell[("640181001", "applications", "granted", "natural_person")]
-    assert granted[7:] == ("三、收到和处理政府信息公开申请情况", "本年度办理结果·予以公开", "自然人", 0)
+    assert granted[7:] == (
+        "三、收到和处理政府信息公开申请情况",
+        "本年度办理结果·予以公开",
+        "自然人",
+        0,
+    )
     escaped = by_cell[("'-1", "applications", "granted", "natural_person")]
-    assert escaped[1] == "'=HYPERLINK(\"x\")乡"
+    assert escaped[1] == '\'=HYPERLINK("x")乡'
 
     summary = openpyxl.load_workbook(
         io.BytesIO(client.get("/api/v1/summary.xlsx?year=2020&agency=640181").content)

@@ -64,13 +64,18 @@ def test_broken_workbooks_findings_name_their_sheet_cells(
                 "/applications/results_total/natural_person",
                 "/applications/carried_forward/natural_person",
             ],
-            [f"{APPLICATIONS}!D5", f"{APPLICATIONS}!D6", f"{APPLICATIONS}!D29", f"{APPLICATIONS}!D30"],
+            [
+                f"{APPLICATIONS}!D5",
+                f"{APPLICATIONS}!D6",
+                f"{APPLICATIONS}!D29",
+                f"{APPLICATIONS}!D30",
+            ],
         )
     ]
     draft = put_workbook(client, PATH, broken, key)  # a draft is stored whatever its findings
     assert draft.status_code == 200
     assert draft.json()["status"] == "draft"
-    assert [f["sheet_cells"] for f in draft.json()["findings"]][0][2] == f"{APPLICATIONS}!D29"
+    assert next(f["sheet_cells"] for f in draft.json()["findings"])[2] == f"{APPLICATIONS}!D29"
 
 
 def test_schema_errors_name_their_sheet_cells(
@@ -165,7 +170,11 @@ def test_an_added_column_is_skipped_by_its_header(workbook: bytes) -> None:
 
     read = read_workbook(edited(workbook, add_column))
 
-    assert read.report["proactive"]["normative_documents"] == {"issued": 3, "repealed": 0, "in_force": 8}
+    assert read.report["proactive"]["normative_documents"] == {
+        "issued": 3,
+        "repealed": 0,
+        "in_force": 8,
+    }
     assert read.sheet_cells["/proactive/normative_documents/repealed"] == f"{PROACTIVE}!D5"
     assert read.errors == []
 
@@ -219,7 +228,9 @@ def _zip(**members: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_zip_bomb_is_refused_before_it_is_inflated(client: TestClient, key: dict[str, str]) -> None:
+def test_a_zip_bomb_is_refused_before_it_is_inflated(
+    client: TestClient, key: dict[str, str]
+) -> None:
     bomb = _zip(xl__workbook__xml=b"<workbook/>", xl__worksheets__sheet1__xml=b"\0" * (8 * 2**20))
     assert len(bomb) < 20_000
 
@@ -232,7 +243,10 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(client: TestClient, key: di
 def test_a_body_that_is_not_a_workbook_is_refused(client: TestClient, key: dict[str, str]) -> None:
     for body, detail in (
         (b"plain text", "the body is not an .xlsx workbook (not a zip archive)"),
-        (_zip(word__document__xml=b"<w/>"), "the zip archive is not an .xlsx workbook (no xl/workbook.xml)"),
+        (
+            _zip(word__document__xml=b"<w/>"),
+            "the zip archive is not an .xlsx workbook (no xl/workbook.xml)",
+        ),
     ):
         response = put_workbook(client, PATH, body, key)
         assert response.status_code == 422
@@ -250,7 +264,9 @@ def test_a_workbook_of_another_agency_is_refused(
     ]
 
 
-def test_workbook_status_must_be_known(client: TestClient, key: dict[str, str], workbook: bytes) -> None:
+def test_workbook_status_must_be_known(
+    client: TestClient, key: dict[str, str], workbook: bytes
+) -> None:
     response = put_workbook(client, PATH, workbook, key, status="final")
 
     assert response.status_code == 422

@@ -38,7 +38,9 @@ def hongze_key(session: Session) -> dict[str, str]:
 @pytest.fixture
 def baitugang_key(session: Session) -> dict[str, str]:
     county = make_agency(session, "640181", name="灵武市人民政府")
-    township = make_agency(session, "640181-baitugang", name="灵武市白土岗乡人民政府", parent=county)
+    township = make_agency(
+        session, "640181-baitugang", name="灵武市白土岗乡人民政府", parent=county
+    )
     return bearer(issue_key(session, township))
 
 
@@ -55,7 +57,11 @@ def _stored(client: TestClient, path: str, key: dict[str, str]) -> dict[str, Any
     ids=["hongze-2024-format-2021", "baitugang-2020-format-2019"],
 )
 def test_downloaded_workbook_put_back_unchanged_stores_the_same_cells(
-    client: TestClient, request: pytest.FixtureRequest, path: str, key_fixture: str, body: dict[str, Any]
+    client: TestClient,
+    request: pytest.FixtureRequest,
+    path: str,
+    key_fixture: str,
+    body: dict[str, Any],
 ) -> None:
     key = request.getfixturevalue(key_fixture)
     assert client.put(path, json=body, headers=key).status_code == 201
@@ -179,7 +185,9 @@ def test_template_is_laid_out_as_the_national_format_prints_it(client: TestClien
     assert matrix["J7"].protection.locked is True  # a total: a formula
     assert matrix["J7"].value == "=SUM(D7,E7,F7,G7,H7,I7)"
     assert matrix["C9"].protection.locked is True
-    validations = {str(v.sqref): (v.type, v.operator) for v in matrix.data_validations.dataValidation}
+    validations = {
+        str(v.sqref): (v.type, v.operator) for v in matrix.data_validations.dataValidation
+    }
     assert validations["D7"] == ("whole", "greaterThanOrEqual")
     fees = {str(v.sqref): v.type for v in book[PROACTIVE].data_validations.dataValidation}
     assert fees["B18"] == "decimal"
@@ -189,7 +197,9 @@ def test_template_is_laid_out_as_the_national_format_prints_it(client: TestClien
 
 
 def test_2019_template_has_the_signed_change_column(client: TestClient) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/api/v1/formats/2019/workbook.xlsx").content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/api/v1/formats/2019/workbook.xlsx").content)
+    )
     sheet = book[PROACTIVE]
     assert [sheet.cell(8, col).value for col in range(1, 5)] == [
         "信息内容",
@@ -198,7 +208,8 @@ def test_2019_template_has_the_signed_change_column(client: TestClient) -> None:
         "处理决定数量",
     ]
     validations = {
-        str(v.sqref): (v.type, v.operator, v.formula1) for v in sheet.data_validations.dataValidation
+        str(v.sqref): (v.type, v.operator, v.formula1)
+        for v in sheet.data_validations.dataValidation
     }
     # "between" is the default operator, which the file leaves out; negative changes are valid
     assert validations["C9"] == ("whole", None, "-1000000000000000")
