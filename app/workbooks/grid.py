@@ -34,6 +34,7 @@ class Grid:
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     formulas: dict[tuple[int, int], bool] = field(default_factory=dict)
     _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    _index: dict[str, list[tuple[int, int]]] | None = field(default=None, repr=False)
 
     @property
     def height(self) -> int:
@@ -64,10 +65,17 @@ class Grid:
 
     def find(self, wanted: str, rows: range | None = None) -> Iterator[tuple[int, int]]:
         """Cells whose own (not merged-over) text is ``wanted``, top to bottom."""
-        for row in rows if rows is not None else range(self.height):
-            for col in range(len(self.rows[row]) if row < len(self.rows) else 0):
-                if (row, col) not in self.merged and self.text(row, col) == wanted:
-                    yield row, col
+        if self._index is None:
+            # One pass over the sheet, then every label is a lookup: a big sheet costs once.
+            index: dict[str, list[tuple[int, int]]] = {}
+            for row, values in enumerate(self.rows):
+                for col, value in enumerate(values):
+                    if isinstance(value, str) and value and (row, col) not in self.merged:
+                        index.setdefault(normalize(value), []).append((row, col))
+            self._index = index
+        for place in self._index.get(wanted, ()):
+            if rows is None or place[0] in rows:
+                yield place
 
 
 def load_grids(data: bytes) -> list[Grid]:

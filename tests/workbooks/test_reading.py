@@ -8,11 +8,13 @@ import zipfile
 from typing import Any
 
 import pytest
+import xlsxwriter  # type: ignore[import-untyped]
 from openpyxl.workbook.workbook import Workbook
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from app.workbooks.reader import read_workbook
+from app.workbooks.safety import MAX_ROWS
 from tests.factories import bearer, issue_key, make_agency
 from tests.reports.helpers import hongze
 from tests.workbooks.helpers import (
@@ -271,3 +273,20 @@ def test_workbook_status_must_be_known(
 
     assert response.status_code == 422
     assert [e["pointer"] for e in response.json()["errors"]] == ["#/query/status"]
+
+
+def test_a_sheet_with_too_many_rows_is_refused(client: TestClient, key: dict[str, str]) -> None:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
+    sheet = book.add_worksheet("二、主动公开政府信息情况")
+    for row in range(MAX_ROWS + 1):
+        sheet.write_number(row, 0, row)
+    book.close()
+
+    response = put_workbook(client, PATH, out.getvalue(), key)
+
+    assert response.status_code == 413
+    assert response.json()["detail"] == (
+        f"sheet 二、主动公开政府信息情况 has {MAX_ROWS + 1} rows and 1 columns; "
+        f"at most {MAX_ROWS} rows and 200 columns are read"
+    )
