@@ -133,5 +133,13 @@ def _api_routers() -> list[Any]:
     from app.formats.router import router as formats_router
     from app.reports.router import router as reports_router
     from app.summaries.router import router as summaries_router
+    from app.workbooks.router import router as workbooks_router
 
-    return [agencies_router, reports_router, summaries_router, formats_router, documents_router]
+    return [
+        agencies_router,
+        reports_router,
+        summaries_router,
+        formats_router,
+        documents_router,
+        workbooks_router,
+    ]

@@ -10,6 +10,8 @@ Routes declare what they need with one alias:
     AdminAgencyDep   the administrator, then the {code} agency  401, 403, then 404
     AgencyWriteDep   the {code} agency, for the administrator or a key of that agency or one
                      above it                                   401 anonymous, 404, then 403
+    BatchWriterDep   any valid token; every item of the batch is authorized on its own
+                     with authorize_write_on, the check AgencyWriteDep makes
     AgencyReadDep    the {code} agency and whether the caller may see unpublished data   404
     report_access()  the same for the {code}/{year} report, found with the agency in one
                      query on the caller's connection (the section GET, the hottest read,
@@ -159,8 +161,8 @@ async def require_admin_agency(_admin: AdminDep, agency: AgencyDep) -> Agency:
 AdminAgencyDep = Annotated[Agency, Depends(require_admin_agency)]
 
 
-@_authorization
-async def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) -> AgencyAccess:
+def authorize_write_on(caller: Caller, agency: Agency) -> AgencyAccess:
+    """The write check of AgencyWriteDep, for an agency named in a body (a batch item)."""
     if not caller.may_act_on(agency):
         raise ForbiddenError(
             f"this key may act only on its own agency and those below it, not on {agency.code}"
@@ -168,7 +170,21 @@ async def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) ->
     return AgencyAccess(agency=agency, caller=caller, may_see_unpublished=True)
 
 
+@_authorization
+async def authorize_agency_write(caller: AuthenticatedDep, agency: AgencyDep) -> AgencyAccess:
+    return authorize_write_on(caller, agency)
+
+
 AgencyWriteDep = Annotated[AgencyAccess, Depends(authorize_agency_write)]
+
+
+@_authorization
+async def require_batch_writer(caller: AuthenticatedDep) -> Caller:
+    """Any valid token may send a batch; each item is then checked by authorize_write_on."""
+    return caller
+
+
+BatchWriterDep = Annotated[Caller, Depends(require_batch_writer)]
 
 
 async def authorize_agency_read(caller: CallerDep, agency: AgencyDep) -> AgencyAccess:

@@ -14,9 +14,10 @@ from app.documents.readers import READERS, SANDBOXED, XLSX, DocumentTooLarge, Un
 from app.documents.readers.model import ReadDocument
 from app.documents.sandbox import ReadTimeout, read_in_child
 from app.errors import PayloadTooLarge, ProblemError, UnprocessableError
-from app.formats.definitions import FORMATS
+from app.formats.definitions import FORMATS, format_for_year
 from app.formats.problems import ReportSchemaError
 from app.formats.schema import ReportBody, parse_report
+from app.workbooks.reader import read_workbook
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_PAGES = 60
@@ -49,9 +50,8 @@ def media_type_of(content_type: str | None) -> str:
 def read_document(data: bytes, media_type: str, limits: ImportLimits) -> ReadDocument:
     if media_type not in READERS:
         supported = ", ".join(sorted(READERS))
-        hint = " (the workbook reader is not installed yet)" if media_type == XLSX else ""
         raise UnsupportedMediaType(
-            f"cannot import {media_type or 'this body'}{hint}; send one of: {supported}"
+            f"cannot import {media_type or 'this body'}; send one of: {supported}, {XLSX}"
         )
     if not data:
         raise UnprocessableError("the document is empty")
@@ -77,11 +77,30 @@ def import_document(
 ) -> Imported:
     if format_id is not None and format_id not in FORMATS:
         raise UnprocessableError(f"unknown format {format_id!r}; known: {', '.join(FORMATS)}")
+    if media_type == XLSX:
+        return _import_workbook(data, year=year, format_id=format_id)
     document = read_document(data, media_type, limits or ImportLimits())
     try:
         interpretation = interpret(document, year=year, format_id=format_id)
     except UnreadableDocument as error:
         raise UnprocessableError(str(error)) from None
+    return Imported(interpretation, _parsed(interpretation))
+
+
+def _import_workbook(data: bytes, *, year: int | None, format_id: str | None) -> Imported:
+    """The service's own workbook: read by its labels (app.workbooks), not interpreted."""
+    read = read_workbook(data, format_id=format_id, year=year)
+    found_year = year or read.year
+    if found_year is None:
+        raise UnprocessableError("the workbook names no report year: give the year")
+    diagnostics = [
+        Diagnostic(d["code"], d["severity"], d["message"], d.get("pointer"), d.get("source"))
+        for d in read.diagnostics
+    ]
+    body = dict(read.report)
+    fmt = format_id or read.format or format_for_year(found_year).id
+    body.setdefault("format", fmt)
+    interpretation = Interpretation(body, fmt, found_year, read.agency_name, diagnostics)
     return Imported(interpretation, _parsed(interpretation))
 
 

@@ -46,6 +46,12 @@ from app.reports.views import (
     written_report_json,
 )
 from app.types import AgencyCodePath, YearPath
+from app.workbooks.upload import (
+    JsonOrWorkbookDep,
+    WorkbookUpload,
+    put_workbook,
+    workbook_request_body,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -80,20 +86,30 @@ def writer_of(caller: Caller) -> service.Writer:
         },
         **problem_responses(401, 403, 404, 409, 412, 413, 422),
     },
-    openapi_extra=report_request_body(),
+    openapi_extra=workbook_request_body(report_request_body()),
 )
 def put_report(
     access: AgencyWriteDep,
     session: SessionDep,
     year: YearPath,
-    payload: JsonObjectDep,
+    payload: JsonOrWorkbookDep,
     response: Response,
     lang: LangDep,
     if_match: IfMatch = None,
 ) -> Any:
     """A draft is stored whatever its findings; `submitted` and `published` only without an
     error finding (else 422 with every finding, and nothing changes). Every write keeps the
-    earlier revisions."""
+    earlier revisions. The body may also be the report's workbook (the xlsx media type)."""
+    if isinstance(payload, WorkbookUpload):  # a workbook: read and stored by app/workbooks
+        return put_workbook(
+            session,
+            agency=access.agency,
+            year=year,
+            upload=payload,
+            writer=writer_of(access.caller),
+            if_match=if_match,
+            lang=lang,
+        )
     body = parse_report(payload, year=year)
     stored, created = service.put_report(
         session,

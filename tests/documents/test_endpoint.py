@@ -10,6 +10,9 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from app.documents.readers import DOCX, XLSX
+from app.formats.cells import complete
+from app.formats.definitions import FORMATS
+from app.formats.schema import parse_report, to_cells
 from tests.conftest import make_settings
 from tests.documents.layouts import as_docx, as_tab_text, fixture_body
 from tests.factories import bearer, issue_key, make_agency
@@ -66,11 +69,35 @@ def test_multipart_docx_upload(client: TestClient, admin_headers: dict[str, str]
     assert response.json()["report"]["proactive"] == fixture_body("hongze_2024.json")["proactive"]
 
 
-def test_workbooks_wait_for_their_reader(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_the_services_own_workbook_imports_cell_exact(
+    client: TestClient, session: Session, admin_headers: dict[str, str]
+) -> None:
+    make_agency(session, "320829", name="淮安市洪泽区人民政府")
+    published = fixture_body("hongze_2024.json")
+    path = "/api/v1/agencies/320829/reports/2024"
+    assert client.put(path, json=published, headers=admin_headers).status_code == 201
+    workbook = client.get(f"{path}/workbook.xlsx").content
+
+    response = client.post(
+        "/api/v1/imports", content=workbook, headers={**admin_headers, "Content-Type": XLSX}
+    )
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert (answer["format"], answer["year"]) == ("2021", 2024)
+    # The same cells as stored: the workbook's totals are formulas, so they come back given
+    # where the published body left them to the service.
+    fmt = FORMATS["2021"]
+    imported = complete(fmt, to_cells(parse_report(answer["report"], year=2024))).values
+    assert imported == complete(fmt, to_cells(parse_report(published, year=2024))).values
+    assert answer["valid"] is True
+
+
+def test_a_broken_workbook_is_422(client: TestClient, admin_headers: dict[str, str]) -> None:
     response = client.post(
         "/api/v1/imports", content=b"PK", headers={**admin_headers, "Content-Type": XLSX}
     )
-    assert response.status_code == 415
+    assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
 
 

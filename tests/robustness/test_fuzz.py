@@ -54,5 +54,13 @@ def test_every_operation_answers_as_declared(app: FastAPI, clean_db: Engine, cal
             _fuzz(operation, CALLERS[caller])()
         except (Exception, BaseExceptionGroup) as failure:
             failures[operation.label] = f"{type(failure).__name__}: {failure}"[:2000]
-    assert operations == 25
+    # Every operation of the document was fuzzed, none skipped by the loader.
+    assert operations == _operation_count(app)
     assert failures == {}, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+def _operation_count(app: FastAPI) -> int:
+    methods = {"get", "put", "post", "delete", "patch", "head", "options"}
+    return sum(
+        1 for path in app.openapi()["paths"].values() for method in path if method in methods
+    )

@@ -1,6 +1,8 @@
 """Readers, one per kind of document, each turning bytes into a ``ReadDocument``.
 
-``READERS`` maps a media type to its reader: plugging in another kind is one line.
+``READERS`` maps a media type to its reader: plugging in another kind is one line. The
+service's own workbook (``XLSX``) is read by ``app.workbooks.reader`` into a report body
+directly (``app.documents.importer``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ READERS: dict[str, Reader] = {
     DOCX: read_docx,
     "text/plain": read_text,
     "text/markdown": read_text,
-    # XLSX: app.workbooks.reader.read_workbook  ← one line when the workbook reader lands
 }
 
 # Kinds whose parsers a crafted file can drive into endless work: read in a child process.
