@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 from pydantic import create_model as _create_model
 
-from app.formats.cells import CellValue
+from app.errors import SchemaProblem
+from app.formats.cells import CellValue, complete
 from app.formats.definitions import (
     FORMATS,
     CellKey,
@@ -25,11 +26,12 @@ from app.formats.definitions import (
     RowSpec,
     SectionSpec,
     ValueKind,
+    cell_pointer,
     format_for_year,
 )
 from app.formats.problems import ReportSchemaError, schema_problems
 from app.formats.samples import example_body
-from app.formats.values import VALUE_TYPES, Amount, Count
+from app.formats.values import COUNT_LIMIT, VALUE_TYPES, Amount, Count
 
 NARRATIVE_MAX_LENGTH = 1_000_000
 CHANNELS_MAX_ITEMS = 100
@@ -234,9 +236,25 @@ def parse_report(payload: object, *, year: int) -> ReportBody:
     if isinstance(payload, dict) and "format" not in payload:
         payload = {"format": format_for_year(year).id, **payload}
     try:
-        return _REPORT_ADAPTER.validate_python(payload)
+        report = _REPORT_ADAPTER.validate_python(payload)
     except ValidationError as error:
         raise ReportSchemaError(schema_problems(error.errors(include_url=False))) from None
+    if oversized := _oversized_totals(report):
+        raise ReportSchemaError(oversized)
+    return report
+
+
+def _oversized_totals(report: ReportBody) -> list[SchemaProblem]:
+    """Totals the service would compute beyond the bound every given figure keeps to."""
+    completed = complete(FORMATS[report.format], to_cells(report))
+    return [
+        SchemaProblem(
+            pointer=cell_pointer(key),
+            message=f"the total of its parts ({value}) would be above {COUNT_LIMIT}",
+        )
+        for key in sorted(completed.computed)
+        if isinstance(value := completed.values[key], int) and abs(value) > COUNT_LIMIT
+    ]
 
 
 def to_cells(report: ReportBody) -> dict[CellKey, CellValue]:

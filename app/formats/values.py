@@ -24,6 +24,9 @@ from app.formats.definitions import ValueKind
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
+COUNT_LIMIT = 10**12
+"""Far above any real figure of one report, and low enough that no sum over a nation of
+200,000 reports (at most 2·10^17) comes near a signed 64-bit integer."""
 AMOUNT_LIMIT = 10**12
 AMOUNT_DECIMAL_PLACES = 6
 
@@ -56,11 +59,11 @@ def _plain_notation(value: Decimal) -> Decimal:
     return value + Decimal(0)
 
 
-Count = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
-"""An integer ≥ 0 that fits a signed 64-bit column."""
+Count = Annotated[StrictInt, Field(ge=0, le=COUNT_LIMIT)]
+"""An integer from 0 to 10^12."""
 
-Change = Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
-"""A signed integer (本年增/减)."""
+Change = Annotated[StrictInt, Field(ge=-COUNT_LIMIT, le=COUNT_LIMIT)]
+"""A signed integer (本年增/减) within ±10^12."""
 
 Amount = Annotated[
     Decimal,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from pydantic_core import to_json
 from sqlalchemy import ColumnElement, and_, case, func, not_, select
@@ -137,14 +137,34 @@ def _cell_sums(
     """
     _, cells_join = published_cells_join()
     sums = session.execute(
-        select(*CELL_KEY, func.sum(ReportCell.value))
+        select(*CELL_KEY, *exact_sum(ReportCell.value))
         .select_from(Report)
         .join(Agency, col(Agency.id) == col(Report.agency_id))
         .join(ReportCell, cells_join)
         .where(*_published_in(scope, year), not_(covered_by_consolidated(scope)))
         .group_by(*CELL_KEY)
     )
-    return (((section, row, column), total) for section, row, column, total in sums)
+    return (
+        ((section, row, column), from_parts(high, low)) for section, row, column, high, low in sums
+    )
+
+
+# A cell holds at most 10^18 (an amount below 10^12 万元, in millionths), and SQLite's SUM
+# raises on passing 2^63. Summed as the millions and what is left, neither part of a sum over
+# even 10^6 reports can overflow, and the total is exact on both databases (both divide
+# integers truncating towards zero, so high * 10^6 + low is the value, signs included).
+_SPLIT = 1_000_000
+
+
+def exact_sum(value: Any) -> tuple[Any, Any]:
+    return func.sum(value // _SPLIT), func.sum(value % _SPLIT)
+
+
+def from_parts(high: int | None, low: int | None) -> int | None:
+    """The sum of a cell from ``exact_sum``'s two parts; None where every row was NULL."""
+    if high is None and low is None:
+        return None
+    return int(high or 0) * _SPLIT + int(low or 0)
 
 
 def _published_in(scope: Scope, year: int) -> tuple[ColumnElement[bool], ...]:
@@ -243,7 +263,7 @@ def trend(
     counts = session.execute(published.add_columns(func.count()).group_by(col(Report.year)))
     reports = {int(year): int(count) for year, count in counts.all()}
     sums = (
-        published.add_columns(*CELL_KEY, func.sum(ReportCell.value))
+        published.add_columns(*CELL_KEY, *exact_sum(ReportCell.value))
         .join(ReportCell, cells_join)
         .where(
             col(ReportCell.section).in_(("applications", "reviews")),
@@ -252,8 +272,8 @@ def trend(
         .group_by(col(Report.year), *CELL_KEY)
     )
     cells: dict[int, dict[CellKey, int]] = defaultdict(dict)
-    for year, section, row, column, value in session.execute(sums).all():
-        cells[year][(section, row, column)] = int(value or 0)
+    for year, section, row, column, high, low in session.execute(sums).all():
+        cells[year][(section, row, column)] = from_parts(high, low) or 0
     return [
         _trend_year(year, reports.get(year, 0), cells[year])
         for year in range(first_year, last_year + 1)

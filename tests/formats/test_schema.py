@@ -53,6 +53,17 @@ REJECTED = [
     ),
     ("count-beyond-int64", "2021", {f"{P}/licensing/decisions": 2**64}, f"{P}/licensing/decisions"),
     ("count-just-beyond-int64", "2019", {"/channels/total": 2**63}, "/channels/total"),
+    ("count-just-beyond-the-bound", "2019", {"/channels/total": 10**12 + 1}, "/channels/total"),
+    (
+        "omitted-total-beyond-the-bound",
+        "2019",
+        {
+            "/reviews/review/upheld": 10**12,
+            "/reviews/review/corrected": 10**12,
+            "/reviews/review/total": OMIT,
+        },
+        "/reviews/review/total",
+    ),
     ("change-beyond-int64", "2019", {f"{P}/licensing/change": 2**63}, f"{P}/licensing/change"),
     ("true-as-change", "2019", {f"{P}/fees/change": True}, f"{P}/fees/change"),
     ("unknown-column", "2019", {f"{A}/granted/foo": 1}, f"{A}/granted/foo"),
@@ -147,8 +158,8 @@ def test_every_problem_is_listed_at_once() -> None:
 
 
 ACCEPTED = [
-    ("largest-count", {f"{A}/new_received/natural_person": 2**63 - 1}),
-    ("smallest-change", {f"{P}/licensing/change": -(2**63)}),
+    ("largest-count", {f"{A}/new_received/natural_person": 10**12}),
+    ("smallest-change", {f"{P}/licensing/change": -(10**12)}),
     ("null-cells", {f"{A}/granted/natural_person": None, f"{P}/procurement/amount": None}),
     ("omitted-cells-and-rows", {f"{A}/granted": OMIT, "/reviews/review/total": OMIT}),
     ("amount-as-number", {f"{P}/procurement/amount": 25.1}),
