@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Literal, TypeAlias
 
@@ -39,6 +41,7 @@ YearQuery: TypeAlias = Annotated[
 AgencyCode: TypeAlias = Annotated[
     str,
     StringConstraints(pattern=AGENCY_CODE_PATTERN),
+    AfterValidator(lambda code: code if code.strip(".") else _dots_only(code)),
     Field(
         description="Stable code of the agency: a 统一社会信用代码, an administrative division "
         "code, or any 1–64 of `A-Z a-z 0-9 . _ -`.",
@@ -48,6 +51,32 @@ AgencyCode: TypeAlias = Annotated[
 AgencyCodePath: TypeAlias = Annotated[
     str, Path(description="Code of the agency.", examples=["640181"])
 ]
+
+
+def _dots_only(code: str) -> str:
+    raise ValueError("must not be made of dots only (it would read as a path)")
+
+
+def is_agency_code(value: str) -> bool:
+    """Whether ``value`` could be an agency's code; anything else names no agency."""
+    return _AGENCY_CODE.fullmatch(value) is not None and value.strip(".") != ""
+
+
+_AGENCY_CODE = re.compile(AGENCY_CODE_PATTERN)
+
+
+def displayable(value: str) -> str:
+    # Control, format (zero-width, bidirectional overrides) and unassigned characters make a
+    # name show as something else (测试\u202e局府政 shows as 测试政府局); PostgreSQL text
+    # cannot hold NUL at all.
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cn", "Co", "Cs"):
+            raise ValueError(f"must not contain the invisible character U+{ord(char):04X}")
+    return value
+
+
+DisplayText: TypeAlias = Annotated[str, AfterValidator(displayable)]
+"""One line of text shown to people: no control, zero-width or bidirectional characters."""
 
 
 def as_utc(value: datetime) -> datetime:

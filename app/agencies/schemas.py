@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -14,13 +15,14 @@ from pydantic import (
 )
 
 from app.agencies.models import Agency, ApiKey
-from app.types import AgencyCode, UtcDatetime
+from app.types import AgencyCode, UtcDatetime, displayable
 
 """The code an agency is known by in URLs, reports and imports."""
 
 AgencyName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(displayable),
     Field(description="Official Chinese name of the agency.", examples=["灵武市"]),
 ]
 """A non-blank name; surrounding whitespace pasted from spreadsheets is dropped."""
@@ -28,6 +30,7 @@ AgencyName = Annotated[
 KeyLabel = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(displayable),
     Field(
         description="Note for the administrator: who holds the key, what it is for.",
         examples=["白土岗乡人民政府 办公室 2026"],

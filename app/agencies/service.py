@@ -25,6 +25,7 @@ from app.agencies.models import Agency
 from app.agencies.schemas import AgencyCreate, AgencyKind
 from app.db import begin_write, utcnow, write_use_case
 from app.errors import ConflictError, NotFoundError, SchemaProblem, SchemaValidationError
+from app.types import is_agency_code
 
 # 32 levels keep the longest path (32 ids of at most 19 digits, each with "/") within the
 # 1000 characters of the column; real hierarchies stop at about six.
@@ -58,6 +59,8 @@ class Family:
 
 
 def get_agency_by_code(session: Session, code: str) -> Agency:
+    if not is_agency_code(code):  # NUL and friends would reach PostgreSQL as an error
+        raise NotFoundError(f"unknown agency {code!r}")
     agency = session.exec(select(Agency).where(Agency.code == code)).first()
     if agency is None:
         raise NotFoundError(f"unknown agency {code}")

@@ -78,7 +78,28 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         raise invalid(str(exc)) from None
     if not isinstance(value, dict):
         raise invalid("the body must be a JSON object")
+    # Only an escape can put a NUL in a string (strict JSON refuses a raw one).
+    if "\\u0000" in text and (pointer := _nul_in(value, "")) is not None:
+        raise SchemaValidationError(
+            [SchemaProblem(pointer=pointer, message="must not contain the NUL character")]
+        )
     return value
+
+
+def _nul_in(value: Any, pointer: str) -> str | None:
+    """The JSON Pointer of the first key or string holding a NUL, which no database stores."""
+    if isinstance(value, str):
+        return pointer if "\x00" in value else None
+    if not isinstance(value, dict | list):
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        if "\x00" in str(key):
+            return here
+        if (found := _nul_in(item, here)) is not None:
+            return found
+    return None
 
 
 async def json_object(request: Request) -> dict[str, Any]:

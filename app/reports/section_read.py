@@ -25,6 +25,7 @@ from app.formats.definitions import CellKey
 from app.reports import service
 from app.reports.cells import cells_from_rows, computed_keys
 from app.reports.models import Report, ReportCell, ReportRevision
+from app.types import is_agency_code
 
 _AGENCY_TABLE = inspect(Agency).local_table
 _REPORT_TABLE = inspect(Report).local_table
@@ -97,6 +98,8 @@ class ReportHead:
 
 
 def find_report_head(connection: Connection, *, code: str, year: int) -> ReportHead:
+    if not is_agency_code(code):
+        raise NotFoundError(f"unknown agency {code!r}")
     found = connection.execute(_AGENCY_AND_HEAD, {"code": code, "year": year}).first()
     if found is None:
         raise NotFoundError(f"unknown agency {code}")

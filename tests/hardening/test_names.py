@@ -1,0 +1,34 @@
+"""Agency names that display as something else, and codes that read as paths, are refused."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["测试\u202e局府政", "灵武\u200b市", "灵武\u2066市", "灵武\x07市"],
+    ids=["bidi-override", "zero-width-space", "bidi-isolate", "control"],
+)
+def test_invisible_characters_in_a_name_are_422(
+    client: TestClient, admin_headers: dict[str, str], name: str
+) -> None:
+    response = client.post(
+        "/api/v1/agencies", json={"code": "640100", "name": name}, headers=admin_headers
+    )
+
+    assert response.status_code == 422, response.text
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/name"]
+
+
+@pytest.mark.parametrize("code", [".", "..", "..."])
+def test_dot_only_codes_are_422(
+    client: TestClient, admin_headers: dict[str, str], code: str
+) -> None:
+    response = client.post(
+        "/api/v1/agencies", json={"code": code, "name": "某局"}, headers=admin_headers
+    )
+
+    assert response.status_code == 422, response.text
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/code"]
