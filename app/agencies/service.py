@@ -110,6 +110,8 @@ def create_agency(
     begin_write(session)
     if _existing_codes(session, [code]):
         raise ConflictError(f"agency {code} already exists")
+    if twin := _case_twins(session, [code]).get(code.lower()):
+        raise ConflictError(f"agency {twin} exists; codes may not differ only in case")
     parent = None if parent_code is None else _parent(session, parent_code, "/parent_code")
     try:
         agency = _insert(session, code=code, name=name, kind=kind, parent=parent)
@@ -311,6 +313,15 @@ def _existing_codes(session: Session, codes: Iterable[str]) -> set[str]:
     return {agency.code for agency in _agencies_by_code(session, codes)}
 
 
+def _case_twins(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Stored codes equal to one of ``codes`` but for case, by their lower-case form: two
+    agencies 640181A and 640181a would be told apart by nobody reading a report."""
+    asked = set(codes)
+    lowered = sorted({code.lower() for code in asked})
+    found = session.exec(select(Agency.code).where(func.lower(Agency.code).in_(lowered))).all()
+    return {code.lower(): code for code in found if code not in asked}
+
+
 def _batch_problems(session: Session, agencies: Sequence[AgencyCreate]) -> list[SchemaProblem]:
     problems: list[SchemaProblem] = []
     first_index: dict[str, int] = {}
@@ -324,12 +335,18 @@ def _batch_problems(session: Session, agencies: Sequence[AgencyCreate]) -> list[
             )
         else:
             first_index[item.code] = index
-    for code in sorted(_existing_codes(session, first_index)):
+    existing = _existing_codes(session, first_index)
+    for code in sorted(existing):
         problems.append(
             SchemaProblem(
                 pointer=f"/{first_index[code]}/code", message=f"agency {code} already exists"
             )
         )
+    twins = _case_twins(session, first_index)
+    for code in sorted(set(first_index) - existing):
+        if twin := twins.get(code.lower()):
+            message = f"agency {twin} exists; codes may not differ only in case"
+            problems.append(SchemaProblem(pointer=f"/{first_index[code]}/code", message=message))
     outside = {
         item.parent_code
         for item in agencies

@@ -32,3 +32,18 @@ def test_dot_only_codes_are_422(
 
     assert response.status_code == 422, response.text
     assert [e["pointer"] for e in response.json()["errors"]] == ["/code"]
+
+
+def test_a_code_differing_only_in_case_is_409(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    first = client.post(
+        "/api/v1/agencies", json={"code": "640181A", "name": "某局"}, headers=admin_headers
+    )
+    twin = client.post(
+        "/api/v1/agencies", json={"code": "640181a", "name": "某局"}, headers=admin_headers
+    )
+
+    assert first.status_code == 201
+    assert twin.status_code == 409
+    assert twin.json()["detail"] == "agency 640181A exists; codes may not differ only in case"
