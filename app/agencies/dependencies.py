@@ -76,6 +76,13 @@ class Caller:
         """The administrator, or a key of ``agency`` or of an agency above it."""
         return self.may_act_on_path(agency.path)
 
+    def private_path(self) -> str | None:
+        """The subtree whose unpublished data the caller may see: "" for every agency (the
+        administrator), its agency's path for a key, None for none (anonymous)."""
+        if self.kind == "admin":
+            return ""
+        return self.agency.path if self.agency is not None else None
+
     def may_act_on_path(self, agency_path: str) -> bool:
         """``may_act_on`` for a read that fetched the agency's path alone, not the Agency."""
         if self.kind == "admin":

@@ -42,6 +42,7 @@ from app.reports.schemas import (
 from app.reports.views import (
     NarrativeView,
     narrative_section,
+    public_writer,
     stored_report_json,
     written_report_json,
 )
@@ -149,7 +150,8 @@ def list_reports(access: AgencyReadDep, session: SessionDep) -> ReportList:
                 published_revision=head.published_revision,
                 error_count=revision.error_count,
                 warning_count=revision.warning_count,
-                updated_at=head.updated_at,
+                # Anonymous callers: when the visible revision was stored, not the last draft.
+                updated_at=head.updated_at if full else revision.created_at,
             )
             for head, revision in visible
         ],
@@ -179,7 +181,7 @@ def get_report(
         return unchanged
     response.headers["ETag"] = stored.etag
     response.headers["Vary"] = "Accept-Language, Authorization"
-    return stored_report_json(stored, lang)
+    return stored_report_json(stored, lang, show_writer=access.may_see_unpublished)
 
 
 @router.get(
@@ -201,7 +203,9 @@ def list_revisions(access: AgencyReadDep, session: SessionDep, year: YearPath) -
                 format=r.format,
                 status=r.status,
                 scope=r.scope,
-                written_by=r.written_by,
+                written_by=r.written_by
+                if access.may_see_unpublished
+                else public_writer(r.written_by),
                 written_at=r.created_at,
                 error_count=r.error_count,
                 warning_count=r.warning_count,
@@ -236,7 +240,7 @@ def get_revision(
     if (unchanged := not_modified_response(if_none_match, stored.etag)) is not None:
         return unchanged
     response.headers["ETag"] = stored.etag
-    return stored_report_json(stored, lang)
+    return stored_report_json(stored, lang, show_writer=access.may_see_unpublished)
 
 
 @router.get(

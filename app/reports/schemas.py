@@ -20,7 +20,8 @@ from app.types import AgencyCode, Year
 WrittenBy = Annotated[
     str,
     Field(
-        description="Who wrote the revision: `admin`, or `key:<key_id>` for an agency key.",
+        description="Who wrote the revision: `admin`, or `key:<key_id>` for an agency key "
+        "(just `key` for callers who may not see the agency's unpublished data).",
         examples=["key:3f9a1c2b4d5e6f70"],
     ),
 ]

@@ -87,7 +87,8 @@ class ReportHead:
     def visible_revision_number(self, *, include_unpublished: bool) -> int:
         """The revision the caller sees: the latest, or the latest published; 404 if none."""
         if self.report_id is None or self.latest_revision is None:
-            raise ReportNotFound(self.agency_code, self.year)
+            # The same answer as for a report with only drafts, to those who may not see them.
+            raise ReportNotFound(self.agency_code, self.year, published=not include_unpublished)
         return service.visible_revision_number(
             self.agency_code,
             self.year,

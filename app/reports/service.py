@@ -236,7 +236,8 @@ def find_visible_revision(
     """
     head = store.head_of(session, agency_id=row_id(agency), year=year)
     if head is None:
-        raise ReportNotFound(agency.code, year)
+        # Those who may not see drafts get the same answer whether a draft exists or not.
+        raise ReportNotFound(agency.code, year, published=not include_unpublished)
     if revision is not None:
         return VisibleRevision(head, revision)  # whether it may be seen is checked on reading
     number = visible_revision_number(
@@ -310,7 +311,7 @@ def list_revisions(
 ) -> list[ReportRevision]:
     head = store.head_of(session, agency_id=row_id(agency), year=year)
     if head is None:
-        raise ReportNotFound(agency.code, year)
+        raise ReportNotFound(agency.code, year, published=not include_unpublished)
     revisions = store.revisions_of(
         session, report_id=row_id(head), published_only=not include_unpublished
     )

@@ -16,8 +16,19 @@ from app.reports.models import ReportRevision
 from app.reports.service import StoredReport
 
 
-def stored_report_json(stored: StoredReport, lang: str) -> dict[str, Any]:
-    return {**stored.body().model_dump(mode="json"), **_revision_json(stored, lang)}
+def stored_report_json(
+    stored: StoredReport, lang: str, *, show_writer: bool = True
+) -> dict[str, Any]:
+    """``show_writer``: whether the caller may see who wrote it (a key id is not public)."""
+    shown = {**stored.body().model_dump(mode="json"), **_revision_json(stored, lang)}
+    if not show_writer:
+        shown["written_by"] = public_writer(stored.revision.written_by)
+    return shown
+
+
+def public_writer(written_by: str) -> str:
+    """Which kind of writer, not which key: a key id is for the agency and those above it."""
+    return "key" if written_by.startswith("key:") else written_by
 
 
 def written_report_json(stored: StoredReport, body: ReportBase, lang: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """ETags of summaries, derived from the data so every replica computes the same one.
 
-One query of index seeks: per year asked, the newest published revision id and the newest
-revision id of any report of that year (ids only grow, so any write changes them), and the
+One query of index seeks: per year asked, the newest published revision id (and, for a
+response showing unpublished data, the newest revision id of any report of that year: ids
+only grow, so any write changes them), and the
 agency tree's version counter (bumped by every agency change). Deliberately coarse — any
 change in those years changes every summary's ETag — so that it costs almost nothing and can
 never miss a change: a 304 or a cached body is only ever served for data that did not move.
@@ -28,13 +29,19 @@ def data_etag(
     first_year: int,
     last_year: int,
     params: tuple[Hashable, ...],
+    include_unpublished: bool = False,
 ) -> str:
-    """A strong ETag for a response over ``scope`` and the years ``first_year..last_year``."""
+    """A strong ETag for a response over ``scope`` and the years ``first_year..last_year``.
+
+    Only a response showing unpublished data (the filing status, to those who may see
+    drafts) changes with unpublished writes: an anonymous caller must not see an ETag move
+    when a draft is stored."""
     years = range(first_year, last_year + 1)
+    unpublished = (_newest(col(Report.latest_seq), year) for year in years)
     row = session.execute(
         select(
             *(_newest(col(Report.published_seq), year) for year in years),
-            *(_newest(col(Report.latest_seq), year) for year in years),
+            *(unpublished if include_unpublished else ()),
             select(col(DataVersion.version))
             .where(col(DataVersion.name) == AGENCY_TREE)
             .scalar_subquery(),

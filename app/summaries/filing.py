@@ -1,16 +1,20 @@
 """Filing status: for every agency of a subtree, whether and how far it has filed a year.
 
-Only the head row is read (status, finding counts, last change), never report content, so
-anonymous callers may see it.
+Only the head row is read (status, finding counts, last change), never report content.
+What a caller sees of an agency depends on who asks, exactly as for its reports: the
+administrator, and a key of the agency or of one above it, see drafts, submissions and
+finding counts; everyone else sees `published` or `missing` and no counts, derived from
+published data only.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, null, select, true
 from sqlmodel import Session, col
 
 from app.agencies.models import Agency
 from app.agencies.schemas import AgencyRef
+from app.agencies.service import path_within
 from app.reports.models import Report
 from app.summaries.schemas import (
     FILING_STATUSES,
@@ -21,6 +25,14 @@ from app.summaries.schemas import (
 from app.summaries.scope import Scope, within
 
 
+def _private(private_path: str | None) -> ColumnElement[bool]:
+    if private_path is None:
+        return false()
+    if private_path == "":
+        return true()
+    return path_within(col(Agency.path), private_path)
+
+
 def filing_status(
     session: Session,
     *,
@@ -29,16 +41,26 @@ def filing_status(
     status: FilingStatus | None,
     limit: int,
     offset: int,
+    private_path: str | None = None,
 ) -> FilingStatusPage:
-    status_of = func.coalesce(col(Report.status), literal("missing"))
+    """``private_path``: the subtree whose unpublished states the caller may see ("" for all,
+    None for none — ``Caller.private_path``)."""
+    published_only = case(
+        (col(Report.published_revision).is_not(None), literal("published")),
+        else_=literal("missing"),
+    )
+    visible = _private(private_path)
+    status_of = case(
+        (visible, func.coalesce(col(Report.status), literal("missing"))), else_=published_only
+    )
     agencies = (
         select(
             col(Agency.code),
             col(Agency.name),
             status_of.label("status"),
-            col(Report.error_count),
-            col(Report.warning_count),
-            col(Report.updated_at),
+            case((visible, col(Report.error_count)), else_=null()),
+            case((visible, col(Report.warning_count)), else_=null()),
+            case((visible, col(Report.updated_at)), else_=null()),
         )
         .outerjoin(Report, and_(col(Report.agency_id) == col(Agency.id), col(Report.year) == year))
         .where(within(col(Agency.path), scope))

@@ -14,7 +14,7 @@ from fastapi.responses import Response as PlainResponse
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from app.agencies.dependencies import AgencyDep, public_read_router
+from app.agencies.dependencies import AgencyDep, CallerDep, public_read_router
 from app.agencies.schemas import AgencyRef
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
@@ -161,6 +161,7 @@ def get_trend(
     responses=READ_ERRORS,
 )
 def get_filing_status(
+    caller: CallerDep,
     session: SessionDep,
     scope: ScopeDep,
     year: YearQuery,
@@ -172,20 +173,30 @@ def get_filing_status(
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     """Every agency of the subtree (the agency included), in tree order: `missing` when it
-    has no report for the year, else its latest revision's status and finding counts."""
+    has no report for the year, else its latest revision's status and finding counts. Drafts,
+    submissions and counts are shown to the administrator and to keys of the agency or one
+    above it; everyone else sees `published` or `missing` only, and no counts."""
+    private_path = caller.private_path()
     etag = data_etag(
         session,
         scope=scope,
         first_year=year,
         last_year=year,
-        params=("filing", scope.code, year, status, limit, offset),
+        params=("filing", scope.code, year, status, limit, offset, private_path),
+        include_unpublished=private_path is not None,
     )
     return _respond(
         etag,
         if_none_match,
         lambda: _json(
             filing.filing_status(
-                session, scope=scope, year=year, status=status, limit=limit, offset=offset
+                session,
+                scope=scope,
+                year=year,
+                status=status,
+                limit=limit,
+                offset=offset,
+                private_path=private_path,
             )
         ),
     )

@@ -171,7 +171,10 @@ def test_replacing_keeps_every_revision(client: TestClient, key: dict[str, str])
 
     history = client.get(f"{SEED_PATH}/revisions").json()["items"]
     assert [(r["revision"], r["status"]) for r in history] == [(1, "published"), (2, "published")]
-    assert history[0]["written_by"].startswith("key:")
+    # Who wrote it (a key id) is for the agency and those above it, not for everyone.
+    assert history[0]["written_by"] == "key"
+    own_history = client.get(f"{SEED_PATH}/revisions", headers=key).json()["items"]
+    assert own_history[0]["written_by"].startswith("key:")
     old = client.get(f"{SEED_PATH}/revisions/1").json()
     assert old["proactive"]["penalties"]["decisions"] == 0
     assert client.get(SEED_PATH).json()["proactive"]["penalties"]["decisions"] == 7

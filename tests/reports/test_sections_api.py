@@ -14,6 +14,7 @@ from app.formats.definitions import FORMATS
 from app.formats.sections import render_section
 from app.reports import service
 from app.reports.views import narrative_section
+from tests.conftest import ADMIN_TOKEN
 from tests.factories import bearer, issue_key, make_agency
 from tests.reports.helpers import hongze, with_cell
 
@@ -68,11 +69,18 @@ def test_section_404s_say_what_is_missing(
     client: TestClient, session: Session, district: Agency
 ) -> None:
     own = bearer(issue_key(session, district))
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     assert client.put(PATH, json=hongze(2024) | {"status": "draft"}, headers=own).status_code == 201
 
     cases = [
         ("/api/v1/agencies/999999/reports/2024", {}, "unknown agency 999999"),
-        ("/api/v1/agencies/320800/reports/2024", {}, "agency 320800 has no report for 2024"),
+        # Anonymous: no report and a draft-only report read alike.
+        (
+            "/api/v1/agencies/320800/reports/2024",
+            {},
+            "agency 320800 has no published report for 2024",
+        ),
+        ("/api/v1/agencies/320800/reports/2024", admin, "agency 320800 has no report for 2024"),
         (PATH, {}, "agency 320829 has no published report for 2024"),
     ]
     for path, headers, detail in cases:
