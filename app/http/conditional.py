@@ -1,4 +1,8 @@
-"""Conditional GETs: ETags in, 304 out, the same way on every read route."""
+"""Conditional GETs: ETags in, 304 out, the same way on every read route (RFC 9110 §13.1.2).
+
+If-None-Match compares weakly: ``W/"r1"`` matches ``"r1"`` (a proxy that compresses bodies
+turns every ETag weak), and ``*`` matches any current representation.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +22,17 @@ IfNoneMatch = Annotated[
 
 
 def not_modified(if_none_match: str | None, etag: str) -> bool:
-    return if_none_match is not None and (
-        if_none_match.strip() == "*" or etag in (tag.strip() for tag in if_none_match.split(","))
-    )
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    held = (_opaque(tag) for tag in if_none_match.split(","))
+    return _opaque(etag) in held
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
 
 
 def not_modified_response(if_none_match: str | None, etag: str) -> Response | None:

@@ -97,6 +97,14 @@ def put_report(
     response: Response,
     lang: LangDep,
     if_match: IfMatch = None,
+    if_none_match: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description="`*`: create only — 412 if the report already exists.",
+            examples=["*"],
+        ),
+    ] = None,
 ) -> Any:
     """A draft is stored whatever its findings; `submitted` and `published` only without an
     error finding (else 422 with every finding, and nothing changes). Every write keeps the
@@ -119,9 +127,10 @@ def put_report(
         body=body,
         writer=writer_of(access.caller),
         if_match=if_match,
+        if_none_match=if_none_match,
     )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    response.headers["ETag"] = stored.etag
+    response.headers["ETag"] = service.etag_for(stored.revision.revision, lang)
     response.headers["Location"] = f"/api/v1/agencies/{access.agency.code}/reports/{year}"
     return written_report_json(stored, body, lang)
 
@@ -177,9 +186,10 @@ def get_report(
     stored = service.get_report(
         session, agency=access.agency, year=year, include_unpublished=access.may_see_unpublished
     )
-    if (unchanged := not_modified_response(if_none_match, stored.etag)) is not None:
+    etag = service.etag_for(stored.revision.revision, lang)
+    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
         return unchanged
-    response.headers["ETag"] = stored.etag
+    response.headers["ETag"] = etag
     response.headers["Vary"] = "Accept-Language, Authorization"
     return stored_report_json(stored, lang, show_writer=access.may_see_unpublished)
 
@@ -237,9 +247,10 @@ def get_revision(
         include_unpublished=access.may_see_unpublished,
         revision=revision,
     )
-    if (unchanged := not_modified_response(if_none_match, stored.etag)) is not None:
+    etag = service.etag_for(stored.revision.revision, lang)
+    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
         return unchanged
-    response.headers["ETag"] = stored.etag
+    response.headers["ETag"] = etag
     return stored_report_json(stored, lang, show_writer=access.may_see_unpublished)
 
 

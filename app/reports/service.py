@@ -65,8 +65,10 @@ class StoredReport:
         return body_of(self.revision, self.cells)
 
 
-def etag_for(revision: int) -> str:
-    return f'"r{revision}"'
+def etag_for(revision: int, lang: str = "zh") -> str:
+    """The strong ETag of a revision's representation: its findings are worded in ``lang``,
+    so the English body has an ETag of its own."""
+    return f'"r{revision}"' if lang == "zh" else f'"r{revision}-{lang}"'
 
 
 def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> ReportBase:
@@ -101,6 +103,7 @@ def put_report(
     body: ReportBase,
     writer: Writer,
     if_match: str | None,
+    if_none_match: str | None = None,
 ) -> tuple[StoredReport, bool]:
     """Store ``body`` as the next revision; returns it and whether the report was created.
 
@@ -113,7 +116,7 @@ def put_report(
 
     store.begin_report_write(session, agency_id=agency_id, year=year)
     head = store.locked_head(session, agency_id=agency_id, year=year)
-    _check_if_match(if_match, head)
+    _check_if_match(if_match, head, if_none_match)
     if store.latest_revision_number(session, agency_id=agency_id, year=year - 1) != (
         previous.revision if previous else None
     ):
@@ -140,11 +143,20 @@ def put_report(
     return StoredReport(agency, year, revision, dict(evaluation.cells)), created
 
 
-def _check_if_match(if_match: str | None, head: store.LockedHead | None) -> None:
+def _check_if_match(
+    if_match: str | None, head: store.LockedHead | None, if_none_match: str | None = None
+) -> None:
+    """RFC 9110 preconditions of a write; If-Match compares strongly (a weak tag never
+    matches), either language's ETag of the current revision does."""
+    if if_none_match is not None and if_none_match.strip() == "*" and head is not None:
+        raise PreconditionFailed(
+            f"If-None-Match: * but the report exists (revision {etag_for(head.latest_revision)})"
+        )
     if if_match is None:
         return
     tags = [tag.strip() for tag in if_match.split(",")]
-    if head is not None and ("*" in tags or etag_for(head.latest_revision) in tags):
+    held = {etag_for(head.latest_revision, lang) for lang in ("zh", "en")} if head else set()
+    if head is not None and ("*" in tags or held.intersection(tags)):
         return
     current = etag_for(head.latest_revision) if head else "none (the report does not exist)"
     raise PreconditionFailed(f"If-Match does not match the current revision: {current}")
