@@ -268,14 +268,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error", exc_info=exc)
-        return problem_response(
-            request,
-            status=500,
-            code="internal_error",
-            title="Internal Server Error",
-            detail="an unexpected error occurred; it has been logged",
-        )
+        return internal_error(request, exc)
+
+
+def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    """The 500 problem, with nothing of the error in it; the error goes to the log."""
+    logger.error("unhandled error", exc_info=exc)
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal Server Error",
+        detail="an unexpected error occurred; it has been logged",
+    )
 
 
 def _reason(status: int) -> str:

@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         # Per-request OpenTelemetry checks cost ~20 µs; the service exports Prometheus instead.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # A trailing-slash redirect is built from the Host header: a forged Host made the
+        # service redirect to any host. Paths are exact; /formats/ is a 404.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.engine = engine

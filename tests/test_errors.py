@@ -112,3 +112,21 @@ def test_chunked_body_over_limit_is_413(crashy_client: TestClient) -> None:
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_crash_carries_its_request_id(crashy_client: TestClient) -> None:
+    response = crashy_client.get("/test/crash", headers={"X-Request-ID": "crash-1"})
+
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] == "crash-1"
+    assert response.json()["request_id"] == "crash-1"
+    assert "hunter2" not in response.text
+
+
+def test_a_forged_host_is_never_redirected_to(crashy_client: TestClient) -> None:
+    response = crashy_client.get(
+        "/api/v1/formats/", headers={"Host": "evil.example"}, follow_redirects=False
+    )
+
+    assert response.status_code == 404
+    assert "location" not in response.headers

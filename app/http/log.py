@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import internal_error
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only when it is short and harmless in a log line or a header.
@@ -96,15 +99,23 @@ class RequestIdMiddleware:
         started = time.perf_counter()
         status = 500
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            # Answered here, inside the request id (Starlette's outermost handler runs after it
+            # is gone): the 500 and its log line carry the id, and the connection stays up.
+            if started_response:
+                raise
+            await internal_error(Request(scope), error)(scope, receive, send_with_id)
         finally:
             access_logger.info(
                 "%s %s %s",

@@ -81,6 +81,15 @@ def export_rows(engine: Engine, *, scope: Scope, year: int) -> Iterator[str]:
         yield _flush(buffer, writer, report)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: one starting like a formula gets a
+    leading apostrophe (OWASP's advice for CSV injection). Figures are never text here."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _flush(buffer: io.StringIO, writer: Any, report: list[Sequence[Any]]) -> str:
     """One report's lines, in its format's order, with whatever the buffer already held."""
     if report:
@@ -88,7 +97,9 @@ def _flush(buffer: io.StringIO, writer: Any, report: list[Sequence[Any]]) -> str
         stored = [(r[5], r[6], r[7], r[8]) for r in report if r[5] is not None]
         for (section, row, column), shown in cells_from_rows(format_id, stored).items():
             value = "" if shown is None else str(shown)
-            writer.writerow((code, name, year, format_id, section, row, column, value))
+            writer.writerow(
+                (inert(code), inert(name), year, format_id, section, row, column, value)
+            )
     text = buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()

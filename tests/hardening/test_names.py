@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from tests.reports.helpers import seed_report
+
 
 @pytest.mark.parametrize(
     "name",
@@ -47,3 +49,26 @@ def test_a_code_differing_only_in_case_is_409(
     assert first.status_code == 201
     assert twin.status_code == 409
     assert twin.json()["detail"] == "agency 640181A exists; codes may not differ only in case"
+
+
+def test_an_agency_name_like_a_formula_is_inert_in_the_csv_export(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    created = client.post(
+        "/api/v1/agencies",
+        json={"code": "640181", "name": '=HYPERLINK("http://x")局'},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201
+    body = seed_report()
+    put = client.put("/api/v1/agencies/640181/reports/2020", json=body, headers=admin_headers)
+    assert put.status_code == 201
+
+    csv_text = client.get("/api/v1/export.csv", params={"year": 2020}).text
+
+    line = csv_text.splitlines()[1]
+    assert line.startswith('640181,"\'=HYPERLINK(""http://x"")局",2020,')
+
+
+def test_swagger_ui_calls_no_outside_validator(client: TestClient) -> None:
+    assert '"validatorUrl": null' in client.get("/docs").text
