@@ -21,7 +21,7 @@ from app.http import metrics
 from app.http.body_limit import BodySizeLimitMiddleware
 from app.http.docs import install_docs
 from app.http.log import RequestIdMiddleware, configure_logging
-from app.http.ratelimit import RateLimitMiddleware
+from app.http.ratelimit import RateLimitMiddleware, RateLimits
 from app.openapi import build_openapi
 from app.ops.health import router as health_router
 from app.ops.migrate import current_revision, head_revision
@@ -100,8 +100,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+    app.state.rate_limits = None
     if settings.rate_limit_per_minute:
-        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+        app.state.rate_limits = RateLimits(
+            per_minute=settings.rate_limit_per_minute,
+            failed_auth_per_minute=settings.failed_auth_per_minute,
+            storage=settings.rate_limit_storage,
+            trusted_proxies=settings.trusted_proxies,
+        )
+        app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(metrics.MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

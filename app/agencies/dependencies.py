@@ -41,6 +41,7 @@ from app.agencies.models import Agency, ApiKey
 from app.agencies.service import get_agency_by_code, path_is_within
 from app.db import SessionDep
 from app.errors import ForbiddenError, UnauthorizedError, problem_responses
+from app.http.ratelimit import RateLimits
 from app.reports.section_read import ReportHead, find_report_head
 from app.types import AgencyCodePath
 
@@ -76,6 +77,12 @@ class Caller:
         """The administrator, or a key of ``agency`` or of an agency above it."""
         return self.may_act_on_path(agency.path)
 
+    @property
+    def bucket(self) -> str:
+        """The rate-limit bucket of an authenticated caller: one per key, whatever the spelling
+        of the header that carried it."""
+        return "admin" if self.kind == "admin" else f"key:{self.key.key_id if self.key else ''}"
+
     def private_path(self) -> str | None:
         """The subtree whose unpublished data the caller may see: "" for every agency (the
         administrator), its agency's path for a key, None for none (anonymous)."""
@@ -105,6 +112,29 @@ class AgencyAccess:
 async def get_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    try:
+        caller = await _authenticate(request, credentials)
+    except UnauthorizedError:
+        if limits is not None:  # made-up tokens are throttled per address, before a 401
+            await _limit(limits, limits.check_failed_authentication, request.scope)
+        raise
+    if limits is not None and caller.kind != "anonymous":
+        # Anonymous requests were limited per address already (app/http/ratelimit.py).
+        await _limit(limits, limits.check_caller, caller.bucket)
+    return caller
+
+
+async def _limit(limits: RateLimits, check: Callable[[Any], None], argument: Any) -> None:
+    if limits.callers.blocking:
+        await run_in_threadpool(check, argument)
+    else:
+        check(argument)
+
+
+async def _authenticate(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Caller:
     if credentials is None:
         # A header the bearer scheme cannot read is a client bug, not an anonymous request.
