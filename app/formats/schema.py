@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic import create_model as _create_model
 
 from app.errors import SchemaProblem
@@ -32,6 +40,7 @@ from app.formats.definitions import (
 from app.formats.problems import ReportSchemaError, schema_problems
 from app.formats.samples import example_body
 from app.formats.values import COUNT_LIMIT, VALUE_TYPES, Amount, Count
+from app.types import YEAR_MAX, YEAR_MIN
 
 NARRATIVE_MAX_LENGTH = 1_000_000
 CHANNELS_MAX_ITEMS = 100
@@ -98,6 +107,21 @@ class Contact(_Strict):
 SourceUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 
 
+def _iso_date(value: object) -> object:
+    # Lax pydantic reads the integer 0 as 1970-01-01; a date is written as a date.
+    if not isinstance(value, str | date):
+        raise ValueError("must be an ISO date string, e.g. 2021-01-20")
+    return value
+
+
+PublicationDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    Field(ge=date(YEAR_MIN, 1, 1), le=date(YEAR_MAX + 1, 12, 31)),
+]
+"""An ISO date from the first reports (2008) to a year after the last reportable one."""
+
+
 class ReportBase(_Strict):
     """What every format's report body has; the per-format models add the typed sections."""
 
@@ -125,7 +149,7 @@ class ReportBase(_Strict):
         description="本年收取的信息处理费（元）/ Information processing fees collected (yuan)",
     )
     contact: Contact | None = Field(default=None, description="联系方式 / Contact")
-    published_on: date | None = Field(
+    published_on: PublicationDate | None = Field(
         default=None, description="报告公开日期 / Date the report was published"
     )
     source_url: SourceUrl | None = Field(

@@ -31,7 +31,8 @@ AMOUNT_LIMIT = 10**12
 AMOUNT_DECIMAL_PLACES = 6
 
 
-AMOUNT_STRING_PATTERN = r"^\d{1,12}(\.\d{1,6})?$"
+# ASCII digits only: \d would take "٣" (Arabic-Indic three) for 3.
+AMOUNT_STRING_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
 _AMOUNT_STRING = re.compile(AMOUNT_STRING_PATTERN)
 
 

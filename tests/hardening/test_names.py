@@ -72,3 +72,31 @@ def test_an_agency_name_like_a_formula_is_inert_in_the_csv_export(
 
 def test_swagger_ui_calls_no_outside_validator(client: TestClient) -> None:
     assert '"validatorUrl": null' in client.get("/docs").text
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        ("/proactive/procurement/amount", "٣"),
+        ("/published_on", 0),
+        ("/published_on", "1970-01-01"),
+        ("/published_on", "3000-01-01"),
+    ],
+)
+def test_amounts_take_ascii_digits_and_dates_iso_strings_in_range(
+    client: TestClient, admin_headers: dict[str, str], pointer: str, value: object
+) -> None:
+    created = client.post(
+        "/api/v1/agencies", json={"code": "640181", "name": "灵武市"}, headers=admin_headers
+    )
+    assert created.status_code == 201
+    body = seed_report()
+    if pointer == "/published_on":
+        body["published_on"] = value
+    else:
+        body["proactive"]["procurement"]["amount"] = value
+
+    response = client.put("/api/v1/agencies/640181/reports/2020", json=body, headers=admin_headers)
+
+    assert response.status_code == 422, response.text
+    assert [e["pointer"] for e in response.json()["errors"]] == [pointer]
