@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection, text
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import load_settings
 from app.db import create_db_engine, metadata
 
+MIGRATION_LOCK = 7_160_001  # any constant: the advisory lock the replicas' migrations share
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):
     config.set_main_option("sqlalchemy.url", load_settings().database_url.replace("%", "%%"))
@@ -39,15 +41,19 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=metadata,
         # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Every replica's container migrates at start: the first takes this lock and
+            # migrates, the others wait for it and then find the schema at head.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 import app.models  # noqa: F401  (every table on the metadata)
 from app.db import create_db_engine, metadata
-from app.ops.migrate import alembic_config, downgrade, head_revision, upgrade
+from app.ops.migrate import alembic_config, current_revision, downgrade, head_revision, upgrade
 from tests.conftest import POSTGRES_URL
 
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -66,3 +69,38 @@ def test_models_and_migrations_agree(empty_database: str) -> None:
 
 def test_there_is_one_head() -> None:
     assert head_revision() is not None
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="replicas share PostgreSQL, not SQLite")
+def test_replicas_migrating_at_once_all_succeed(project_root: Path) -> None:
+    """Every replica's container migrates at start; on PostgreSQL they queue on a lock."""
+    assert POSTGRES_URL is not None
+    name = f"disclosure_replicas_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        env = {**os.environ, "DISCLOSURE_DATABASE_URL": url}
+        replicas = [
+            subprocess.Popen(
+                [sys.executable, "-m", "alembic", "upgrade", "head"],
+                cwd=project_root,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(3)
+        ]
+        outcomes = [replica.wait(timeout=120) for replica in replicas]
+        engine = create_db_engine(url)
+        with engine.connect() as connection:
+            revision = current_revision(connection)
+        engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    assert outcomes == [0, 0, 0]
+    assert revision == head_revision()
