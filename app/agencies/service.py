@@ -23,8 +23,9 @@ from sqlmodel import Session, col, select
 from app.agencies import tree_version as versions
 from app.agencies.models import Agency
 from app.agencies.schemas import AgencyCreate, AgencyKind
-from app.db import begin_write, utcnow, write_use_case
+from app.db import begin_write, row_id, utcnow, write_use_case
 from app.errors import ConflictError, NotFoundError, SchemaProblem, SchemaValidationError
+from app.summaries import rollups
 
 # 32 levels keep the longest path (32 ids of at most 19 digits, each with "/") within the
 # 1000 characters of the column; real hierarchies stop at about six.
@@ -245,6 +246,12 @@ def _insert(
 
 
 def _move(session: Session, *, agency: Agency, parent: Agency | None) -> None:
+    # Publications below either parent wait until the roll-ups are recomputed (PostgreSQL).
+    rollups.own_tree(session.connection())
+    session.refresh(agency)  # paths read before the tree was ours may have moved since
+    if parent is not None:
+        session.refresh(parent)
+    old_ancestors = _path_ids(agency.path)[:-1]
     if parent is not None and is_within(agency, parent):
         raise ConflictError(
             f"cannot move agency {agency.code} under {parent.code}: "
@@ -280,6 +287,13 @@ def _move(session: Session, *, agency: Agency, parent: Agency | None) -> None:
         .execution_options(synchronize_session=False)
     )
     session.refresh(agency)
+    rollups.recompute_after_move(
+        session, moved_id=row_id(agency), affected=old_ancestors + _path_ids(agency.path)[:-1]
+    )
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.split("/") if part]
 
 
 def _parent(session: Session, code: str, pointer: str) -> Agency:

@@ -89,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", type=Path)
     load.set_defaults(command=_import_agencies)
+
+    rollups = commands.add_parser(
+        "rebuild-rollups", help="recompute the summaries' roll-ups from the report cells"
+    )
+    rollups.set_defaults(command=_rebuild_rollups)
     return parser
 
 
@@ -159,6 +164,15 @@ def _import_agencies(settings: Settings, args: argparse.Namespace) -> int:
                 + ["nothing was imported"]
             ) from None
     print(f"created {len(created)} agencies")
+    return 0
+
+
+def _rebuild_rollups(settings: Settings, _args: argparse.Namespace) -> int:
+    from app.summaries.recount import rebuild
+
+    with _session(settings) as session:
+        written = rebuild(session)
+    print(f"rebuilt {written} roll-up rows")
     return 0
 
 
