@@ -129,6 +129,12 @@ def record_publication(
         cells[number].append(((section, row, column), value))
     new_own = Tally.of_report(revision.format, cells[revision.revision])
     old_own = Tally.of_report(before.format, cells[before.revision]) if before else Tally()
+    if (
+        before is not None
+        and (before.scope == CONSOLIDATED) == (revision.scope == CONSOLIDATED)
+        and new_own == old_own
+    ):
+        return  # same figures, same kind of report: no roll-up changes, none is locked
 
     current = _lock_chain(connection, chain, year)
     mine = current[agency_id]
