@@ -102,6 +102,12 @@ _UPDATE_ROW = (
     )
 )
 
+# Built once per dialect: a statement built per call is compiled per call.
+_INSERT_MISSING = {
+    "postgresql": pg_insert(_ROLLUP_TABLE).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_ROLLUP_TABLE).on_conflict_do_nothing(),
+}
+
 
 # --------------------------------------------------------------------------------------------
 # Publication
@@ -194,9 +200,8 @@ def _lock_chain(connection: Connection, chain: Sequence[int], year: int) -> dict
         {"agency_id": agency_id, "year": year, "reported": 0, "covered": 0, "sums": {}}
         for agency_id in chain
     ]
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     # Root first, like the locks below: a concurrent insert of the same row is waited for.
-    connection.execute(insert(_ROLLUP_TABLE).values(rows).on_conflict_do_nothing())
+    connection.execute(_INSERT_MISSING[connection.dialect.name], rows)
     found = connection.execute(_LOCK_ROWS, {"agency_ids": list(chain), "year": year})
     return {row.agency_id: _tally(row) for row in found}
 

@@ -89,8 +89,8 @@ class Tally:
 
     def stored_sums(self) -> dict[str, Any]:
         return {
-            format_id: {"reports": part.reports, "cells": dict(sorted(part.cells.items()))}
-            for format_id, part in sorted(self.formats.items())
+            format_id: {"reports": part.reports, "cells": dict(part.cells)}
+            for format_id, part in self.formats.items()
         }
 
     @classmethod
