@@ -3,5 +3,14 @@
 from app.agencies.models import Agency, ApiKey
 from app.agencies.tree_version import DataVersion
 from app.reports.models import Report, ReportCell, ReportRevision
+from app.summaries.models import SummaryRollup
 
-__all__ = ["Agency", "ApiKey", "DataVersion", "Report", "ReportCell", "ReportRevision"]
+__all__ = [
+    "Agency",
+    "ApiKey",
+    "DataVersion",
+    "Report",
+    "ReportCell",
+    "ReportRevision",
+    "SummaryRollup",
+]

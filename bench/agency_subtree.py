@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.agencies.models import Agency
-from app.agencies.service import subtree_condition
+from app.agencies.paths import subtree_condition
 from app.db import create_db_engine
 from app.ops.migrate import upgrade
 

@@ -38,7 +38,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
-from app.agencies.service import get_agency_by_code, path_is_within
+from app.agencies.paths import path_is_within
+from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
 from app.errors import ForbiddenError, UnauthorizedError, problem_responses
 from app.http.ratelimit import RateLimits

@@ -14,17 +14,22 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from sqlalchemy import ColumnElement, String, and_, case, func, literal, update
+from sqlalchemy import ColumnElement, String, case, func, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 
 from app.agencies import tree_version as versions
 from app.agencies.models import Agency
+from app.agencies.paths import (
+    descendants_condition,
+    is_within,
+    subtree_condition,
+)
 from app.agencies.schemas import AgencyCreate, AgencyKind
-from app.db import begin_write, utcnow, write_use_case
+from app.db import begin_write, row_id, utcnow, write_use_case
 from app.errors import ConflictError, NotFoundError, SchemaProblem, SchemaValidationError
+from app.summaries import rollups
 from app.types import is_agency_code
 
 # 32 levels keep the longest path (32 ids of at most 19 digits, each with "/") within the
@@ -65,37 +70,6 @@ def get_agency_by_code(session: Session, code: str) -> Agency:
     if agency is None:
         raise NotFoundError(f"unknown agency {code}")
     return agency
-
-
-def subtree_condition(agency: Agency) -> ColumnElement[bool]:
-    """Rows of ``agency`` and every agency below it, as an indexable range on the path."""
-    return path_within(col(Agency.path), agency.path)
-
-
-def path_within(path: SQLCoreOperations[str], prefix: str) -> ColumnElement[bool]:
-    """``path`` starts with ``prefix``, written as a range so an index on it is used."""
-    return and_(path >= prefix, path < _range_end(prefix))
-
-
-def descendants_condition(agency: Agency) -> ColumnElement[bool]:
-    """Rows of every agency below ``agency``, not itself."""
-    path = col(Agency.path)
-    return and_(path > agency.path, path < _range_end(agency.path))
-
-
-def is_within(ancestor: Agency, agency: Agency) -> bool:
-    """Whether ``agency`` is ``ancestor`` itself or below it."""
-    return path_is_within(agency.path, ancestor.path)
-
-
-def path_is_within(path: str, ancestor_path: str) -> bool:
-    """Materialised paths ("1/5/23/"): an agency's own and those below it start with its path."""
-    return path.startswith(ancestor_path)
-
-
-def _range_end(prefix: str) -> str:
-    # "0" is the character after "/": every path starting with ``prefix`` sorts below this.
-    return prefix[:-1] + "0"
 
 
 @write_use_case
@@ -250,6 +224,12 @@ def _insert(
 
 
 def _move(session: Session, *, agency: Agency, parent: Agency | None) -> None:
+    # Publications below either parent wait until the roll-ups are recomputed (PostgreSQL).
+    rollups.own_tree(session.connection())
+    session.refresh(agency)  # paths read before the tree was ours may have moved since
+    if parent is not None:
+        session.refresh(parent)
+    old_ancestors = _path_ids(agency.path)[:-1]
     if parent is not None and is_within(agency, parent):
         raise ConflictError(
             f"cannot move agency {agency.code} under {parent.code}: "
@@ -285,6 +265,13 @@ def _move(session: Session, *, agency: Agency, parent: Agency | None) -> None:
         .execution_options(synchronize_session=False)
     )
     session.refresh(agency)
+    rollups.recompute_after_move(
+        session, moved_id=row_id(agency), affected=old_ancestors + _path_ids(agency.path)[:-1]
+    )
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.split("/") if part]
 
 
 def _parent(session: Session, code: str, pointer: str) -> Agency:

@@ -99,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     reports.add_argument("--status", choices=["draft", "published"], default="draft")
     reports.add_argument("--dry-run", action="store_true", help="read and check, store nothing")
     reports.set_defaults(command=_import_reports)
+    rollups = commands.add_parser(
+        "rebuild-rollups", help="recompute the summaries' roll-ups from the report cells"
+    )
+    rollups.set_defaults(command=_rebuild_rollups)
     return parser
 
 
@@ -189,6 +193,15 @@ def _import_agencies(settings: Settings, args: argparse.Namespace) -> int:
                 + ["nothing was imported"]
             ) from None
     print(f"created {len(created)} agencies")
+    return 0
+
+
+def _rebuild_rollups(settings: Settings, _args: argparse.Namespace) -> int:
+    from app.summaries.recount import rebuild
+
+    with _session(settings) as session:
+        written = rebuild(session)
+    print(f"rebuilt {written} roll-up rows")
     return 0
 
 

@@ -31,6 +31,7 @@ from app.reports import store
 from app.reports.cells import computed_keys, computed_pointers
 from app.reports.findings import RevisionFindings, evaluate_for_storage
 from app.reports.models import Report, ReportRevision
+from app.summaries import rollups
 
 STATUSES_NEEDING_NO_ERRORS = frozenset({"submitted", "published"})
 
@@ -133,6 +134,9 @@ def put_report(
         revision = _new_revision(head, body, findings, writer=writer, created_at=now)
         revision.computed_cells = computed_pointers(body.format, evaluation.computed)
         revision.id = store.insert_revision(session, revision, evaluation.cells)
+        rollups.record_publication(
+            session, report_id=head.id, agency_id=agency_id, year=year, revision=revision
+        )
         store.move_head(session, head=head, revision=revision, revision_id=revision.id, now=now)
         session.commit()
     except IntegrityError:

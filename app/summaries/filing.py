@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, and_, case, false, func, literal, null, se
 from sqlmodel import Session, col
 
 from app.agencies.models import Agency
+from app.agencies.paths import path_within
 from app.agencies.schemas import AgencyRef
-from app.agencies.service import path_within
 from app.reports.models import Report
 from app.summaries.schemas import (
     FILING_STATUSES,

@@ -7,7 +7,7 @@ and answers 304 to a matching If-None-Match before running the heavy query.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response as PlainResponse
@@ -28,6 +28,7 @@ from app.summaries.schemas import (
     FilingStatus,
     FilingStatusPage,
     Summary,
+    SummaryAgencyPage,
     Trend,
 )
 from app.summaries.scope import Scope
@@ -86,16 +87,72 @@ def get_summary(
     session: SessionDep,
     scope: ScopeDep,
     year: YearQuery,
+    include: Annotated[
+        Literal["agencies"] | None,
+        Query(description="`agencies`: list the reports summed and those covered."),
+    ] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
-    """Sums the published revision of every report of the subtree, cell by cell. A report
+    """Sums the published revision of every report of the subtree, cell by cell, in time
+    that does not grow with the subtree (from roll-ups kept by every publication). A report
     inside a published consolidated report (本级政府汇总) of an agency above it is not summed
-    again; it is listed under `covered_by_consolidated`. With reports in two formats, only the
-    cells both have are summed; the others are listed in `omitted_cells`."""
+    again; it is counted in `covered_by_consolidated`. With reports in two formats, only the
+    cells both have are summed; the others are listed in `omitted_cells`. The reports
+    themselves come with `include=agencies`, or a page at a time from `/summary/agencies`."""
+    with_agencies = include == "agencies"
     etag = data_etag(
-        session, scope=scope, first_year=year, last_year=year, params=("summary", scope.code, year)
+        session,
+        scope=scope,
+        first_year=year,
+        last_year=year,
+        params=("summary", scope.code, year, with_agencies),
     )
-    return _respond(etag, if_none_match, lambda: service.summarize(session, scope=scope, year=year))
+    return _respond(
+        etag,
+        if_none_match,
+        lambda: service.summarize(session, scope=scope, year=year, include_agencies=with_agencies),
+    )
+
+
+@router.get(
+    "/summary/agencies",
+    summary="The reports of a summary, a page at a time",
+    response_model=SummaryAgencyPage,
+    responses=READ_ERRORS,
+)
+def get_summary_agencies(
+    session: SessionDep,
+    scope: ScopeDep,
+    year: YearQuery,
+    covered: Annotated[
+        bool,
+        Query(
+            description="false: the reports summed; true: those covered by a consolidated "
+            "report of an agency above them."
+        ),
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Items to skip.")] = 0,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
+    """The published reports `/summary` summed (or, with `covered=true`, counted in
+    `covered_by_consolidated`), in tree order; `total` is the count `/summary` gives."""
+    etag = data_etag(
+        session,
+        scope=scope,
+        first_year=year,
+        last_year=year,
+        params=("summary-agencies", scope.code, year, covered, limit, offset),
+    )
+    return _respond(
+        etag,
+        if_none_match,
+        lambda: _json(
+            service.summary_agencies(
+                session, scope=scope, year=year, covered=covered, limit=limit, offset=offset
+            )
+        ),
+    )
 
 
 @router.get(

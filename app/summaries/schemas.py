@@ -60,12 +60,10 @@ class Summary(BaseModel):
         description="Agencies in the subtree, the agency included.", examples=[7]
     )
     agencies_reported: int = Field(description="Published reports summed.", examples=[5])
-    agencies: list[SummedReport] = Field(
-        description="The agencies whose published reports were summed, in tree order."
-    )
-    covered_by_consolidated: list[SummedReport] = Field(
+    covered_by_consolidated: int = Field(
         description="Published reports not summed because a consolidated (本级政府汇总) "
-        "report of an agency above them, within the subtree, already includes them."
+        "report of an agency above them, within the subtree, already includes them.",
+        examples=[3],
     )
     formats: list[str] = Field(
         description="Formats of the summed reports, oldest first.", examples=[["2021"]]
@@ -77,6 +75,28 @@ class Summary(BaseModel):
     omitted_cells: list[OmittedCell] = Field(
         description="Cells left out because not every summed format has them."
     )
+    agencies: list[SummedReport] | None = Field(
+        description="With `include=agencies`: the agencies whose published reports were "
+        "summed, in tree order; null otherwise (page through them with /summary/agencies)."
+    )
+    covered_agencies: list[SummedReport] | None = Field(
+        description="With `include=agencies`: the reports counted in "
+        "`covered_by_consolidated`, in tree order; null otherwise."
+    )
+
+
+class SummaryAgencyPage(BaseModel):
+    """One page of the published reports of a summary: those summed, or those covered."""
+
+    year: int = Field(description="Report year.", examples=[2024])
+    agency: AgencyRef | None = Field(description="The subtree's agency; null: all agencies.")
+    covered: bool = Field(
+        description="false: the reports summed; true: those covered by a consolidated report."
+    )
+    total: int = Field(description="Reports in the whole list.", examples=[5])
+    limit: int = Field(description="Page size.", examples=[100])
+    offset: int = Field(description="Items skipped.", examples=[0])
+    items: list[SummedReport] = Field(description="Reports in tree order.")
 
 
 class Outcomes(BaseModel):

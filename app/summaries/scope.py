@@ -12,6 +12,7 @@ and itself inside the scope has a published consolidated report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, true, tuple_
 from sqlalchemy.orm import aliased
@@ -19,7 +20,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import col
 
 from app.agencies.models import Agency
-from app.agencies.service import path_within
+from app.agencies.paths import path_within
 from app.reports.models import Report, ReportCell, ReportRevision
 
 
@@ -96,3 +97,21 @@ def published_cells_join() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
             col(ReportCell.revision) == col(Report.published_revision),
         ),
     )
+
+
+# A cell holds at most 10^18 (an amount below 10^12 万元, in millionths), and SQLite's SUM
+# raises on passing 2^63. Summed as the millions and what is left, neither part of a sum over
+# even 10^6 reports can overflow, and the total is exact on both databases (both divide
+# integers truncating towards zero, so high * 10^6 + low is the value, signs included).
+_SPLIT = 1_000_000
+
+
+def exact_sum(value: Any) -> tuple[Any, Any]:
+    return func.sum(value // _SPLIT), func.sum(value % _SPLIT)
+
+
+def from_parts(high: int | None, low: int | None) -> int | None:
+    """The sum of a cell from ``exact_sum``'s two parts; None where every row was NULL."""
+    if high is None and low is None:
+        return None
+    return int(high or 0) * _SPLIT + int(low or 0)

@@ -1,9 +1,10 @@
 """Summaries of published reports: a subtree's sums for one year, and key figures per year.
 
-Sums are computed by the database — one ``GROUP BY`` over ``report_cell`` per call — never by
-loading reports. Both use the published revision of each report and the consolidation rule
-of app.summaries.scope: a report inside a consolidated report of an agency above it (within
-the scope) is not summed again.
+A subtree's sums are read from its roll-up (app.summaries.rollups), kept in step with every
+publication, so neither the summary nor the subtree trend grows with the subtree; they equal
+the published revisions summed with the consolidation rule of app.summaries.scope (a report
+inside a consolidated report of an agency above it, within the scope, is not summed again),
+which app.summaries.recount still computes from the cells.
 
 Mixed formats (a year with reports in both the 2019 and the 2021 format, e.g. late filers):
 the cells every summed format shares (same section, row and column) are summed; the others
@@ -15,57 +16,98 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, and_, case, func, not_, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.agencies.models import Agency
+from app.db import row_id
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, SECTION_KEYS, CellKey, format_for_year
 from app.formats.sections import render_section
 from app.reports.cells import from_stored
-from app.reports.models import Report, ReportCell, ReportRevision
-from app.summaries.schemas import Outcomes, TrendYear
+from app.reports.models import Report, ReportCell
+from app.summaries import listing, rollups
+from app.summaries.listing import Listed
+from app.summaries.schemas import Outcomes, SummaryAgencyPage, TrendYear
 from app.summaries.scope import (
     CELL_KEY,
     Scope,
-    covered_by_consolidated,
+    exact_sum,
+    from_parts,
     is_published,
     published_cells_join,
     within,
 )
 
 
-def summarize(session: Session, *, scope: Scope, year: int) -> bytes:
+def summarize(
+    session: Session, *, scope: Scope, year: int, include_agencies: bool = False
+) -> bytes:
     """The summary of ``scope`` for ``year`` as JSON, shaped as ``Summary``.
 
-    Built from plain dicts and tuples and serialised once: at province scale a pydantic model
-    per listed agency cost more than the database's sums.
+    The sums and counts are one roll-up row (every root's rows without an agency), so the
+    cost does not grow with the subtree; only ``include_agencies`` lists its reports. Built
+    from plain dicts and serialised once.
     """
-    summed, covered_reports = _published_reports(session, scope=scope, year=year)
-    formats = sorted({report["format"] for report in summed}, key=lambda f: FORMATS[f].first_year)
+    tally = rollups.read(
+        session, agency_id=None if scope.agency is None else row_id(scope.agency), year=year
+    )
+    formats = sorted(
+        (fmt for fmt, part in tally.formats.items() if part.reports),
+        key=lambda f: FORMATS[f].first_year,
+    )
     shape = FORMATS[formats[-1]] if formats else format_for_year(year)
-    cells, omitted = _merge(shape.id, formats, _cell_sums(session, scope=scope, year=year))
+    cells, omitted = _merge(shape.id, formats, tally.summed_cells())
     agencies_total = session.execute(
         select(func.count()).select_from(Agency).where(within(col(Agency.path), scope))
     ).scalar_one()
+    summed: list[Listed] | None = None
+    covered: list[Listed] | None = None
+    if include_agencies:
+        listed = listing.published_reports(session, scope=scope, year=year)
+        summed = [report for report, is_covered in listed if not is_covered]
+        covered = [report for report, is_covered in listed if is_covered]
     # The keys in the order of Summary's fields: the bytes are what model_dump_json would give.
     return to_json(
         {
             "year": year,
             "agency": _ref(scope.agency),
             "agencies_total": agencies_total,
-            "agencies_reported": len(summed),
-            "agencies": summed,
-            "covered_by_consolidated": covered_reports,
+            "agencies_reported": tally.reported,
+            "covered_by_consolidated": tally.covered,
             "formats": formats,
             "sections": {
                 key: render_section(shape, key, cells, computed=_DERIVED[shape.id])
                 for key in SECTION_KEYS
             },
             "omitted_cells": omitted,
+            "agencies": summed,
+            "covered_agencies": covered,
+        }
+    )
+
+
+def summary_agencies(
+    session: Session, *, scope: Scope, year: int, covered: bool, limit: int, offset: int
+) -> SummaryAgencyPage:
+    """One page of the reports a summary sums (or of those it counts as covered)."""
+    agency_id = None if scope.agency is None else row_id(scope.agency)
+    tally = rollups.read(session, agency_id=agency_id, year=year)
+    listed = listing.published_reports(
+        session, scope=scope, year=year, covered=covered, limit=limit, offset=offset
+    )
+    return SummaryAgencyPage.model_validate(
+        {
+            "year": year,
+            "agency": _ref(scope.agency),
+            "covered": covered,
+            "total": tally.covered if covered else tally.reported,
+            "limit": limit,
+            "offset": offset,
+            "items": [report for report, _ in listed],
         }
     )
 
@@ -76,99 +118,6 @@ _DERIVED = {
     format_id: frozenset(cell.key for cell in fmt.total_cells())
     for format_id, fmt in FORMATS.items()
 }
-
-_Listed: TypeAlias = dict[str, str]
-"""A published report in a summary: code, name, format and scope (as ``SummedReport``)."""
-
-
-def _published_reports(
-    session: Session, *, scope: Scope, year: int
-) -> tuple[list[_Listed], list[_Listed]]:
-    """The published reports of the scope in tree order: those summed, those covered."""
-    rows = session.execute(
-        select(
-            col(Agency.code),
-            col(Agency.name),
-            _published_format(),
-            col(Report.published_scope),
-            covered_by_consolidated(scope),
-        )
-        .select_from(Report)
-        .join(Agency, col(Agency.id) == col(Report.agency_id))
-        .where(*_published_in(scope, year))
-        .order_by(Agency.path, col(Agency.code))
-    )
-    summed: list[_Listed] = []
-    covered: list[_Listed] = []
-    for code, name, fmt, published_scope, is_covered in rows:
-        listed = {"code": code, "name": name, "format": fmt, "scope": published_scope or "agency"}
-        (covered if is_covered else summed).append(listed)
-    return summed, covered
-
-
-def _published_format() -> ColumnElement[str]:
-    """The format of the report's published revision, read from the head where it can be.
-
-    The head keeps the latest revision's format, which is the published one unless a draft
-    came after it; only then is the revision looked up (joining every report's revision
-    cost PostgreSQL a scan of report_revision, a third of the listing).
-    """
-    revision_format = (
-        select(col(ReportRevision.format))
-        .where(
-            col(ReportRevision.report_id) == col(Report.id),
-            col(ReportRevision.revision) == col(Report.published_revision),
-        )
-        .scalar_subquery()
-    )
-    return case(
-        (col(Report.latest_revision) == col(Report.published_revision), col(Report.format)),
-        else_=revision_format,
-    )
-
-
-def _cell_sums(
-    session: Session, *, scope: Scope, year: int
-) -> Iterable[tuple[CellKey, int | None]]:
-    """Each cell's sum over the summed reports, by the database.
-
-    Not grouped by format: ``_merge`` adds up a cell the same way whichever format stored it,
-    and leaving the revision out of the join saves a lookup per report.
-    """
-    _, cells_join = published_cells_join()
-    sums = session.execute(
-        select(*CELL_KEY, *exact_sum(ReportCell.value))
-        .select_from(Report)
-        .join(Agency, col(Agency.id) == col(Report.agency_id))
-        .join(ReportCell, cells_join)
-        .where(*_published_in(scope, year), not_(covered_by_consolidated(scope)))
-        .group_by(*CELL_KEY)
-    )
-    return (
-        ((section, row, column), from_parts(high, low)) for section, row, column, high, low in sums
-    )
-
-
-# A cell holds at most 10^18 (an amount below 10^12 万元, in millionths), and SQLite's SUM
-# raises on passing 2^63. Summed as the millions and what is left, neither part of a sum over
-# even 10^6 reports can overflow, and the total is exact on both databases (both divide
-# integers truncating towards zero, so high * 10^6 + low is the value, signs included).
-_SPLIT = 1_000_000
-
-
-def exact_sum(value: Any) -> tuple[Any, Any]:
-    return func.sum(value // _SPLIT), func.sum(value % _SPLIT)
-
-
-def from_parts(high: int | None, low: int | None) -> int | None:
-    """The sum of a cell from ``exact_sum``'s two parts; None where every row was NULL."""
-    if high is None and low is None:
-        return None
-    return int(high or 0) * _SPLIT + int(low or 0)
-
-
-def _published_in(scope: Scope, year: int) -> tuple[ColumnElement[bool], ...]:
-    return (col(Report.year) == year, within(col(Agency.path), scope), is_published())
 
 
 def _merge(
@@ -243,22 +192,47 @@ _OUTCOME_ROWS = {
 def trend(
     session: Session, *, agency: Agency, subtree: bool, first_year: int, last_year: int
 ) -> list[TrendYear]:
-    """Key figures per year: reports counted per year, cells summed per year and cell.
-
-    Two grouped queries for the whole range: a report of zeros has no cell rows (zero is the
-    stored default), so reports are counted apart from the cells.
-    """
-    _, cells_join = published_cells_join()
-    scope = Scope(agency)
+    """Key figures per year: of the subtree from its roll-ups, of the agency alone from its
+    reports (reports counted per year, cells summed per year and cell)."""
     if subtree:
-        in_scope = and_(within(col(Agency.path), scope), not_(covered_by_consolidated(scope)))
+        reports, cells = _subtree_years(session, agency, first_year, last_year)
     else:
-        in_scope = col(Agency.id) == agency.id
-    published = (
-        select(col(Report.year))
-        .select_from(Report)
-        .join(Agency, col(Agency.id) == col(Report.agency_id))
-        .where(col(Report.year).between(first_year, last_year), is_published(), in_scope)
+        reports, cells = _own_years(session, agency, first_year, last_year)
+    return [
+        _trend_year(year, reports.get(year, 0), cells[year])
+        for year in range(first_year, last_year + 1)
+    ]
+
+
+_TREND_SECTIONS = ("applications", "reviews")
+_TREND_COLUMNS = ("total", "corrected")
+_YearCells: TypeAlias = defaultdict[int, dict[CellKey, int]]
+
+
+def _subtree_years(
+    session: Session, agency: Agency, first_year: int, last_year: int
+) -> tuple[dict[int, int], _YearCells]:
+    tallies = rollups.read_years(
+        session, agency_id=row_id(agency), first_year=first_year, last_year=last_year
+    )
+    cells: _YearCells = defaultdict(dict)
+    for year, tally in tallies.items():
+        for key, value in tally.summed_cells():
+            if key[0] in _TREND_SECTIONS and key[2] in _TREND_COLUMNS:
+                cells[year][key] = cells[year].get(key, 0) + value
+    return {year: tally.reported for year, tally in tallies.items()}, cells
+
+
+def _own_years(
+    session: Session, agency: Agency, first_year: int, last_year: int
+) -> tuple[dict[int, int], _YearCells]:
+    """Two grouped queries for the whole range: a report of zeros has no cell rows (zero is
+    the stored default), so reports are counted apart from the cells."""
+    _, cells_join = published_cells_join()
+    published = select(col(Report.year)).where(
+        col(Report.agency_id) == agency.id,
+        col(Report.year).between(first_year, last_year),
+        is_published(),
     )
     counts = session.execute(published.add_columns(func.count()).group_by(col(Report.year)))
     reports = {int(year): int(count) for year, count in counts.all()}
@@ -266,18 +240,15 @@ def trend(
         published.add_columns(*CELL_KEY, *exact_sum(ReportCell.value))
         .join(ReportCell, cells_join)
         .where(
-            col(ReportCell.section).in_(("applications", "reviews")),
-            col(ReportCell.column).in_(("total", "corrected")),
+            col(ReportCell.section).in_(_TREND_SECTIONS),
+            col(ReportCell.column).in_(_TREND_COLUMNS),
         )
         .group_by(col(Report.year), *CELL_KEY)
     )
-    cells: dict[int, dict[CellKey, int]] = defaultdict(dict)
+    cells: _YearCells = defaultdict(dict)
     for year, section, row, column, high, low in session.execute(sums).all():
         cells[year][(section, row, column)] = from_parts(high, low) or 0
-    return [
-        _trend_year(year, reports.get(year, 0), cells[year])
-        for year in range(first_year, last_year + 1)
-    ]
+    return reports, cells
 
 
 def _trend_year(year: int, reports: int, cells: Mapping[CellKey, int]) -> TrendYear:

@@ -65,7 +65,7 @@ def summary_workbook(summary_json: bytes) -> bytes:
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 30)
     listed = [("已汇总", entry) for entry in summary.get("agencies") or []]
-    listed += [("已含于本级政府汇总", e) for e in summary.get("covered_by_consolidated") or []]
+    listed += [("已含于本级政府汇总", e) for e in summary.get("covered_agencies") or []]
     top = len(lines) + 1
     for col, heading in enumerate(("机关代码", "机关名称", "报告格式", "范围", "汇总情况")):
         sheet.write_string(top, col, heading, bold)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.agencies.dependencies import AgencyReadDep, BatchWriterDep
 from app.agencies.models import Agency
-from app.agencies.service import subtree_condition
+from app.agencies.paths import subtree_condition
 from app.db import SessionDep
 from app.errors import NotFoundError, PayloadTooLarge, problem_responses
 from app.formats.definitions import FORMATS
@@ -204,7 +204,9 @@ def get_summary_xlsx(session: SessionDep, scope: ScopeDep, year: YearQuery) -> R
         last_year=year,
         params=("summary.xlsx", scope.code, year),
     )
-    data = summary_workbook(summaries.summarize(session, scope=scope, year=year))
+    # The workbook lists the reports summed: a sheet is not paged like the JSON.
+    summary = summaries.summarize(session, scope=scope, year=year, include_agencies=True)
+    data = summary_workbook(summary)
     return _xlsx(data, f"summary-{year}-{scope.code or 'all'}.xlsx", etag)
 
 

@@ -219,3 +219,27 @@ def test_import_refuses_a_file_that_is_not_utf8(
     path = _csv(tmp_path, "code,name,parent_code\n640100,银川市,\n", encoding="gb18030")
     assert main(["import-agencies", path]) == 1
     assert capsys.readouterr().err == f"error: {path} is not UTF-8 text\n"
+
+
+def test_rebuild_rollups_recomputes_them_from_the_cells(
+    session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import delete
+
+    from app.summaries import rollups
+    from app.summaries.models import SummaryRollup
+    from tests.summaries.helpers import body, store
+
+    city = make_agency(session, "3208")
+    county = make_agency(session, "320801", parent=city)
+    store(session, county, 2021, body("2021", new=4, granted=4))
+    before = rollups.read(session, agency_id=city.id, year=2021)
+    session.execute(delete(SummaryRollup))
+    session.commit()
+    assert rollups.read(session, agency_id=city.id, year=2021).reported == 0
+    session.rollback()
+
+    assert main(["rebuild-rollups"]) == 0
+    assert capsys.readouterr().out == "rebuilt 2 roll-up rows\n"
+    after = rollups.read(session, agency_id=city.id, year=2021)
+    assert after == before and after.reported == 1

@@ -104,3 +104,35 @@ def test_replicas_migrating_at_once_all_succeed(project_root: Path) -> None:
 
     assert outcomes == [0, 0, 0]
     assert revision == head_revision()
+
+
+def test_the_rollups_migration_counts_the_reports_already_stored(empty_database: str) -> None:
+    """Reports stored before roll-ups existed are in the roll-ups once migrated."""
+    from sqlmodel import Session
+
+    from app.summaries import rollups
+    from app.summaries.recount import recount
+    from app.summaries.scope import Scope
+    from tests.factories import make_agency
+    from tests.summaries.helpers import body, store
+
+    upgrade(empty_database)
+    engine = create_db_engine(empty_database)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            city = make_agency(session, "3208")
+            county = make_agency(session, "320801", parent=city)
+            town = make_agency(session, "32080101", parent=county)
+            store(session, town, 2021, body("2021", new=4, granted=4))
+            store(session, county, 2021, body("2019", new=9, granted=9, scope="consolidated"))
+            store(session, city, 2020, body("2019", new=2, granted=2))
+        downgrade(empty_database, "0003")
+        upgrade(empty_database)
+        with Session(engine, expire_on_commit=False) as session:
+            for agency, year in ((city, 2021), (county, 2021), (town, 2021), (city, 2020)):
+                migrated = rollups.read(session, agency_id=agency.id, year=year)
+                assert migrated == recount(session, scope=Scope(agency), year=year)
+            top = rollups.read(session, agency_id=city.id, year=2021)
+            assert (top.reported, top.covered, sorted(top.formats)) == (1, 1, ["2019"])
+    finally:
+        engine.dispose()

@@ -43,7 +43,8 @@ def test_subtree_of_one_format_is_summed_exactly(
     client: TestClient, session: Session, tree: Tree
 ) -> None:
     seed_year(session, tree)
-    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "320801"}).json()
+    params = {"year": YEAR, "agency": "320801", "include": "agencies"}
+    summary = client.get("/api/v1/summary", params=params).json()
     assert summary["agency"] == {"code": "320801", "name": "甲县"}
     assert (summary["agencies_total"], summary["agencies_reported"]) == (3, 2)
     assert summary["agencies"] == [
@@ -75,7 +76,8 @@ def test_mixed_formats_sum_shared_cells_and_list_the_others(
     client: TestClient, session: Session, tree: Tree
 ) -> None:
     seed_year(session, tree)
-    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"}).json()
+    params = {"year": YEAR, "agency": "3208", "include": "agencies"}
+    summary = client.get("/api/v1/summary", params=params).json()
     assert (summary["agencies_total"], summary["agencies_reported"]) == (6, 3)
     assert codes(summary["agencies"]) == ["320801", "32080101", "32080201"]
     assert summary["formats"] == ["2019", "2021"]
@@ -116,12 +118,14 @@ def test_consolidated_report_replaces_the_reports_below_it(
     store(
         session, tree.city, YEAR, body("2021", new=20, granted=20, amount="3", scope="consolidated")
     )
-    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"}).json()
+    params = {"year": YEAR, "agency": "3208", "include": "agencies"}
+    summary = client.get("/api/v1/summary", params=params).json()
     assert (summary["agencies_total"], summary["agencies_reported"]) == (6, 1)
+    assert summary["covered_by_consolidated"] == 3
     assert summary["agencies"] == [
         {"code": "3208", "name": "淮安市", "format": "2021", "scope": "consolidated"}
     ]
-    assert codes(summary["covered_by_consolidated"]) == ["320801", "32080101", "32080201"]
+    assert codes(summary["covered_agencies"]) == ["320801", "32080101", "32080201"]
     assert value(summary, "applications", "new_received", "total") == 20
     assert value(summary, "proactive", "fees", "amount") == "3"
     assert summary["omitted_cells"] == []
@@ -132,9 +136,10 @@ def test_consolidated_report_above_the_subtree_does_not_hide_it(
 ) -> None:
     seed_year(session, tree)
     store(session, tree.city, YEAR, body("2021", new=20, granted=20, scope="consolidated"))
-    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "320801"}).json()
+    params = {"year": YEAR, "agency": "320801", "include": "agencies"}
+    summary = client.get("/api/v1/summary", params=params).json()
     assert codes(summary["agencies"]) == ["320801", "32080101"]
-    assert summary["covered_by_consolidated"] == []
+    assert (summary["covered_by_consolidated"], summary["covered_agencies"]) == (0, [])
     assert value(summary, "applications", "new_received", "total") == 14
 
 
@@ -143,9 +148,11 @@ def test_consolidated_county_covers_only_its_own_townships(
 ) -> None:
     seed_year(session, tree)
     store(session, tree.county_a, YEAR, body("2021", new=12, granted=12, scope="consolidated"))
-    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "3208"}).json()
+    params = {"year": YEAR, "agency": "3208", "include": "agencies"}
+    summary = client.get("/api/v1/summary", params=params).json()
     assert codes(summary["agencies"]) == ["320801", "32080201"]
-    assert codes(summary["covered_by_consolidated"]) == ["32080101"]
+    assert summary["covered_by_consolidated"] == 1
+    assert codes(summary["covered_agencies"]) == ["32080101"]
     assert value(summary, "applications", "new_received", "total") == 15
 
 
@@ -154,7 +161,8 @@ def test_a_later_draft_does_not_change_the_summed_revision_or_its_format(
 ) -> None:
     store(session, tree.town_b1, YEAR, body("2019", new=3, granted=1))
     store(session, tree.town_b1, YEAR, body("2021", new=50, granted=50, status="draft"))
-    summary = client.get("/api/v1/summary", params={"year": YEAR, "agency": "320802"}).json()
+    params = {"year": YEAR, "agency": "320802", "include": "agencies"}
+    summary = client.get("/api/v1/summary", params=params).json()
     assert summary["agencies"] == [
         {"code": "32080201", "name": "乙县一镇", "format": "2019", "scope": "agency"}
     ]
@@ -168,7 +176,12 @@ def test_body_is_exactly_what_the_summary_model_serialises(
     """The body is built from plain dicts: it must stay byte for byte the model's JSON."""
     seed_year(session, tree)
     store(session, tree.county_a, YEAR, body("2021", new=12, granted=12, scope="consolidated"))
-    for params in ({"year": YEAR, "agency": "3208"}, {"year": YEAR}, {"year": 2030}):
+    for params in (
+        {"year": YEAR, "agency": "3208"},
+        {"year": YEAR, "agency": "3208", "include": "agencies"},
+        {"year": YEAR},
+        {"year": 2030, "include": "agencies"},
+    ):
         raw = client.get("/api/v1/summary", params=params).content
         summary = Summary.model_validate_json(raw)
         assert summary.model_dump_json().encode() == raw
@@ -219,7 +232,7 @@ def test_moving_a_township_changes_both_counties_summaries(
     client: TestClient, session: Session, tree: Tree
 ) -> None:
     seed_year(session, tree)
-    params: dict[str, str | int] = {"year": YEAR, "agency": "320801"}
+    params: dict[str, str | int] = {"year": YEAR, "agency": "320801", "include": "agencies"}
     etag = client.get("/api/v1/summary", params=params).headers["ETag"]
     update_agency(session, agency=tree.town_b1, parent_code="320801")
     moved = client.get("/api/v1/summary", params=params, headers={"If-None-Match": etag})
