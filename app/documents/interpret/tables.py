@@ -9,7 +9,7 @@ leaves the row's cells null with a diagnostic — never a guess.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.documents.interpret.diagnostics import Diagnostic
@@ -22,6 +22,7 @@ from app.documents.interpret.floating import (
 )
 from app.documents.interpret.identities import columns_hold, row_identity_holds
 from app.documents.interpret.labels import RowMatch, find_rows
+from app.documents.interpret.stated import decide_by_narrative
 from app.documents.interpret.stream import Figure, Stream
 from app.formats.definitions import (
     CellKey,
@@ -46,8 +47,14 @@ class TableReading:
 
 
 def read_section(
-    stream: Stream, fmt: ReportFormat, section_key: str, start: int, end: int
+    stream: Stream,
+    fmt: ReportFormat,
+    section_key: str,
+    start: int,
+    end: int,
+    stated: Mapping[str, set[int]] | None = None,
 ) -> TableReading:
+    """``stated``: figures the narrative gives for rows (``stated_this_year``)."""
     section = fmt.section(section_key)
     reading = TableReading()
     if section_key == "reviews":
@@ -88,6 +95,8 @@ def read_section(
             )
     if section_key == "applications" and reading.pending:
         _resolve_by_columns(fmt, section, reading)
+    if stated:
+        _resolve_by_narrative(section, reading, stated)
     _report_pending(section, reading)
     return reading
 
@@ -301,6 +310,18 @@ def _resolve_by_columns(fmt: ReportFormat, section: SectionSpec, reading: TableR
                     pointer=f"/{section.key}/{key}",
                 )
             )
+            del reading.pending[key]
+
+
+def _resolve_by_narrative(
+    section: SectionSpec, reading: TableReading, stated: Mapping[str, set[int]]
+) -> None:
+    for key in [key for key in reading.pending if key in stated]:
+        row = section.row(key)
+        decided, diagnostic = decide_by_narrative(section, row, reading.pending[key], stated[key])
+        reading.diagnostics.append(diagnostic)
+        if decided is not None:
+            _store_candidate(section, row, decided, reading, "narrative")
             del reading.pending[key]
 
 
