@@ -21,7 +21,14 @@ from app.documents.interpret.figures import Value, parse
 from app.documents.interpret.identities import columns_hold, rows_hold
 from app.documents.interpret.labels import RowMatch
 from app.documents.interpret.stream import Figure, Stream
-from app.formats.definitions import CellKey, RowRole, RowSpec, SectionSpec, cell_pointer
+from app.formats.definitions import (
+    CellKey,
+    RowRole,
+    RowSpec,
+    SectionSpec,
+    ValueKind,
+    cell_pointer,
+)
 
 MAX_ASSIGNMENTS = 5_000
 SHOWN_ALTERNATIVES = 6
@@ -49,14 +56,17 @@ def floating_layout(
         stop = matches[index + 1].start if index + 1 < len(matches) else end
         mine: list[Figure] = []
         for position, group in enumerate(_by_source(stream.figures_between(match.end, stop))):
-            if group[0].source in stream.figure_rows:
+            source = group[0].source
+            if source in stream.figure_rows:
                 layout.rows.append(group)
-            elif group[0].from_text:
-                layout.loose.extend(group)
+            elif source in stream.figure_lines and len(group) == 1:
+                layout.loose.extend(group)  # one figure on a line of its own
             elif position == 0:
-                mine = group  # the label's own table row
+                mine = group  # the label's own row
+            elif not group[0].from_text:
+                layout.rows.append(group)  # a table row whose label could not be read
             else:
-                layout.rows.append(group)  # a row whose label could not be read
+                return None  # running text among the rows: not a layout read here
         if mine:
             layout.own.append((match.row, mine))
         elif match.row.role is not RowRole.RESULT_SUBTOTAL or not parts_found:
@@ -136,7 +146,7 @@ def place_loose(
     blanks = [key for key, value in cells.items() if value is None and key not in floating]
     if len(layout.loose) == 1:
         figure = layout.loose[0]
-        value = parse(figure.raw, section.rows[0].columns[0].kind).value
+        value = parse(figure.raw, ValueKind.COUNT).value
         places = [key for key in blanks if _determined(section, cells, key, value)]
         if isinstance(value, int) and len(places) == 1:
             cells[places[0]] = value
