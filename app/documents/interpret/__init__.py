@@ -14,6 +14,7 @@ from app.documents.interpret.diagnostics import Diagnostic
 from app.documents.interpret.figures import Value
 from app.documents.interpret.narrative import read_narrative
 from app.documents.interpret.normalise import norm
+from app.documents.interpret.stated import stated_this_year
 from app.documents.interpret.stream import Stream, build_stream
 from app.documents.interpret.tables import read_section
 from app.documents.readers.model import ReadDocument, UnreadableDocument
@@ -71,7 +72,8 @@ def interpret(
                 )
             )
             continue
-        reading = read_section(stream, fmt, section_key, start, end)
+        stated = stated_this_year(text, fmt.section(section_key))
+        reading = read_section(stream, fmt, section_key, start, end, stated)
         diagnostics.extend(reading.diagnostics)
         section: dict[str, dict[str, Value | str]] = {}
         for (_, row, column), value in reading.cells.items():

@@ -43,6 +43,10 @@ class Stream:
     text: str  # normalised, one PLACEHOLDER per figure
     figures: list[Figure]
     positions: list[int]  # index in text of each figure's placeholder
+    # Sources of table rows holding figures only: a row whose label the converter lost.
+    figure_rows: frozenset[str] = frozenset()
+    # Sources of lines of text holding one figure and nothing else.
+    figure_lines: frozenset[str] = frozenset()
 
     def figures_between(self, start: int, end: int) -> list[Figure]:
         return [f for f, p in zip(self.figures, self.positions, strict=True) if start <= p < end]
@@ -56,6 +60,8 @@ def build_stream(document: ReadDocument) -> Stream:
     figures: list[Figure] = []
     positions: list[int] = []
     length = 0
+    figure_rows: set[str] = set()
+    figure_lines: set[str] = set()
 
     def emit_text(text: str) -> None:
         nonlocal length
@@ -71,6 +77,10 @@ def build_stream(document: ReadDocument) -> Stream:
         length += 1
 
     for row in document.rows:
+        if row.in_table and all(_is_figure(cell) for cell in row.cells if cell is not None):
+            figure_rows.add(row.source)
+        elif not row.in_table and all(_is_value(cell) for cell in row.cells if cell is not None):
+            figure_lines.add(row.source)
         for cell in row.cells:
             if cell is None:
                 continue
@@ -81,7 +91,18 @@ def build_stream(document: ReadDocument) -> Stream:
             if _PAGE_MARKER.match(folded):
                 continue
             _tokenise(unicodedata.normalize("NFKC", cell), row.source, emit_text, emit_figure)
-    return Stream("".join(parts), figures, positions)
+    return Stream(
+        "".join(parts), figures, positions, frozenset(figure_rows), frozenset(figure_lines)
+    )
+
+
+def _is_value(cell: str) -> bool:
+    return bool(_CELL_VALUE.match(unicodedata.normalize("NFKC", cell).strip().replace(" ", "")))
+
+
+def _is_figure(cell: str) -> bool:
+    folded = unicodedata.normalize("NFKC", cell).strip().replace(" ", "")
+    return bool(_BLANK.match(folded) or _CELL_VALUE.match(folded))
 
 
 _RUN_THEN_NUMBERING = re.compile(r"(\d)(\d\s*[.、])(?=\s*[^\d\s.])")

@@ -9,12 +9,20 @@ leaves the row's cells null with a diagnostic — never a guess.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.documents.interpret.diagnostics import Diagnostic
 from app.documents.interpret.figures import Parsed, Value, parse, splits
+from app.documents.interpret.floating import (
+    FloatingLayout,
+    floating_layout,
+    place_loose,
+    recover_rows,
+)
+from app.documents.interpret.identities import columns_hold, row_identity_holds
 from app.documents.interpret.labels import RowMatch, find_rows
+from app.documents.interpret.stated import decide_by_narrative
 from app.documents.interpret.stream import Figure, Stream
 from app.formats.definitions import (
     CellKey,
@@ -39,14 +47,26 @@ class TableReading:
 
 
 def read_section(
-    stream: Stream, fmt: ReportFormat, section_key: str, start: int, end: int
+    stream: Stream,
+    fmt: ReportFormat,
+    section_key: str,
+    start: int,
+    end: int,
+    stated: Mapping[str, set[int]] | None = None,
 ) -> TableReading:
+    """``stated``: figures the narrative gives for rows (``stated_this_year``)."""
     section = fmt.section(section_key)
     reading = TableReading()
     if section_key == "reviews":
         _read_reviews(stream, section, start, end, reading)
         return reading
     matches = find_rows(stream, section, start, end)
+    layout = (
+        floating_layout(stream, section, matches, end) if section_key == "applications" else None
+    )
+    if layout is not None:
+        _read_floating(section, layout, reading)
+        matches = []  # read above, by the floating layout
     bare: RowSpec | None = None  # a data row's label printed with no figure after it
     for index, match in enumerate(matches):
         stop = matches[index + 1].start if index + 1 < len(matches) else end
@@ -61,8 +81,9 @@ def read_section(
             continue
         bare = None
         _read_row(section, match.row, figures, reading)
+    printed = {match.row.key for match in find_rows(stream, section, start, end)}
     for row in section.rows:
-        found = any(match.row is row for match in matches)
+        found = row.key in printed
         if not found and row.role not in (RowRole.RESULT_PART, RowRole.RESULT_SUBTOTAL):
             reading.diagnostics.append(
                 Diagnostic(
@@ -74,8 +95,17 @@ def read_section(
             )
     if section_key == "applications" and reading.pending:
         _resolve_by_columns(fmt, section, reading)
+    if stated:
+        _resolve_by_narrative(section, reading, stated)
     _report_pending(section, reading)
     return reading
+
+
+def _read_floating(section: SectionSpec, layout: FloatingLayout, reading: TableReading) -> None:
+    for row, figures in layout.own:
+        _read_row(section, row, figures, reading)
+    reading.diagnostics.extend(recover_rows(section, layout, reading.cells))
+    reading.diagnostics.extend(place_loose(section, layout, reading.cells))
 
 
 def _read_row(
@@ -130,7 +160,7 @@ def _read_row(
         _store(section, row, [None] * width, reading)
         return
     if len(candidates) > 1:
-        balanced = [c for c in candidates if _row_identity_holds(row, _values(c, kinds))]
+        balanced = [c for c in candidates if row_identity_holds(row, _values(c, kinds))]
         candidates = balanced or candidates
     if len(candidates) == 1:
         _store_candidate(section, row, candidates[0], reading, source)
@@ -167,18 +197,6 @@ def _trim_blanks(figures: list[Figure], width: int) -> list[Figure]:
 
 def _values(candidate: Candidate, kinds: Sequence[ValueKind]) -> list[Value]:
     return [parse(raw, kind).value for raw, kind in zip(candidate, kinds, strict=True)]
-
-
-def _row_identity_holds(row: RowSpec, values: list[Value]) -> bool:
-    """The row's own identity: 总计 = the sum of the other columns, where the row has one."""
-    keys = [column.key for column in row.columns]
-    if "total" not in keys:
-        return True
-    total = values[keys.index("total")]
-    parts = [v for k, v in zip(keys, values, strict=True) if k != "total"]
-    if total is None:
-        return True
-    return sum(v or 0 for v in parts) == total
 
 
 def _store_candidate(
@@ -254,7 +272,7 @@ def _reviews_hold(section: SectionSpec, values: list[Value]) -> bool:
     offset = 0
     for row in section.rows:
         chunk = values[offset : offset + len(row.columns)]
-        if not _row_identity_holds(row, chunk):
+        if not row_identity_holds(row, chunk):
             return False
         offset += len(row.columns)
     return True
@@ -277,7 +295,7 @@ def _resolve_by_columns(fmt: ReportFormat, section: SectionSpec, reading: TableR
             kinds = [column.kind for column in row.columns]
             for column, value in zip(row.columns, _values(candidate, kinds), strict=True):
                 trial[(section.key, key, column.key)] = value
-        if _columns_hold(section, trial):
+        if columns_hold(section, trial):
             fitting.append(combination)
     if len(fitting) == 1:
         for key, candidate in zip(keys, fitting[0], strict=True):
@@ -295,42 +313,16 @@ def _resolve_by_columns(fmt: ReportFormat, section: SectionSpec, reading: TableR
             del reading.pending[key]
 
 
-def _columns_hold(section: SectionSpec, cells: dict[CellKey, Value]) -> bool:
-    """Per column: 办理结果总计 = the result rows; 新收 + 结转 = 总计 + 结转下年度."""
-    rows = {row.key: row for row in section.rows}
-    parts = [r for r in section.rows if r.role is RowRole.RESULT_PART]
-    has_parts = any((section.key, r.key, "total") in cells for r in parts)
-    result_rows = [
-        r
-        for r in section.rows
-        if r.role is RowRole.RESULT
-        or (r.role is RowRole.RESULT_PART and has_parts)
-        or (r.role is RowRole.RESULT_SUBTOTAL and not has_parts)
-    ]
-    for column in rows["results_total"].columns:
-        # A blank cell is unknown here, not 0: a column with one says nothing either way.
-        results = _column_sum(cells, section.key, [r.key for r in result_rows], column.key)
-        stated = cells.get((section.key, "results_total", column.key))  # None: not printed
-        if results is not None and stated is not None and results != stated:
-            return False
-        intake = _column_sum(cells, section.key, ["new_received", "carried_over"], column.key)
-        outcome = _column_sum(cells, section.key, ["results_total", "carried_forward"], column.key)
-        if intake is not None and outcome is not None and intake != outcome:
-            return False
-    return True
-
-
-def _column_sum(
-    cells: dict[CellKey, Value], section: str, rows: list[str], column: str
-) -> int | None:
-    """The sum of a column over ``rows`` (a row not printed counts 0); None if one is blank."""
-    total = 0
-    for row in rows:
-        key = (section, row, column)
-        if key in cells and cells[key] is None:
-            return None
-        total += int(cells.get(key) or 0)
-    return total
+def _resolve_by_narrative(
+    section: SectionSpec, reading: TableReading, stated: Mapping[str, set[int]]
+) -> None:
+    for key in [key for key in reading.pending if key in stated]:
+        row = section.row(key)
+        decided, diagnostic = decide_by_narrative(section, row, reading.pending[key], stated[key])
+        reading.diagnostics.append(diagnostic)
+        if decided is not None:
+            _store_candidate(section, row, decided, reading, "narrative")
+            del reading.pending[key]
 
 
 def _report_pending(section: SectionSpec, reading: TableReading) -> None:
