@@ -65,7 +65,11 @@ class ReportRevision(SQLModel, table=True):
     """One stored version of a report; never updated once written."""
 
     __tablename__ = "report_revision"
-    __table_args__ = (UniqueConstraint("report_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "revision"),
+        # Other agencies' reports with the same figures, found on every write (issue 14).
+        Index("ix_report_revision_figures_digest", "figures_digest"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id")
@@ -88,6 +92,12 @@ class ReportRevision(SQLModel, table=True):
     )
     error_count: int = Field(default=0)
     warning_count: int = Field(default=0)
+    # app.formats.figures_digest of its cells; None for a report too empty to compare.
+    figures_digest: str | None = Field(default=None, max_length=64)
+    # The body's acknowledgements ({rule, pointer, reason}), kept as sent.
+    acknowledgements: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     # Who wrote it: "admin" or "key:<key_id>"; the key row is kept after revocation.
     written_by: str = Field(max_length=64)
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id")

@@ -28,6 +28,7 @@ from app.formats.rules import Evaluation, evaluate_in
 from app.formats.schema import ReportBase, from_cells
 from app.reports.cells import cells_from_rows, stored_rows
 from app.reports.models import Report, ReportCell, ReportRevision
+from app.reports.rule_context import RuleContext, rule_context
 
 REPORT_TABLE = metadata.tables["report"]  # Report declares no __tablename__ of its own
 REVISION_TABLE = metadata.tables[ReportRevision.__tablename__]
@@ -79,15 +80,27 @@ def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> Report
         "contact": revision.contact,
         "published_on": revision.published_on,
         "source_url": revision.source_url,
+        "acknowledgements": revision.acknowledgements,  # issue 14
     }
     return from_cells(revision.format, cells, **{k: v for k, v in fields.items() if v is not None})
 
 
 def evaluate_both_languages(
-    body: ReportBase, *, year: int, previous: ReportBase | CompletedCells | None
+    body: ReportBase,
+    *,
+    year: int,
+    previous: ReportBase | CompletedCells | None,
+    context: RuleContext | None = None,
 ) -> tuple[Evaluation, list[dict[str, Any]]]:
     """Evaluate once per language and keep both messages, so reads never re-run the rules."""
-    chinese, english = evaluate_in(body, year=year, previous=previous, langs=("zh", "en"))
+    chinese, english = evaluate_in(
+        body,
+        year=year,
+        previous=previous,
+        langs=("zh", "en"),
+        agency_kind=context.agency_kind if context else None,  # issue 14
+        identical=context.identical if context else (),
+    )
     findings = []
     for zh, en in zip(chinese.findings, english.findings, strict=True):
         finding = zh.model_dump(mode="json")
@@ -125,7 +138,10 @@ def put_report(
     what can have changed meanwhile is read again (the head, the year before's revision).
     """
     previous = _previous_year(session, agency=agency, year=year)
-    evaluation, findings = evaluate_both_languages(body, year=year, previous=_cells_of(previous))
+    context = rule_context(session, agency=agency, year=year, body=body)  # issue 14
+    evaluation, findings = evaluate_both_languages(
+        body, year=year, previous=_cells_of(previous), context=context
+    )
 
     begin_write(session)
     _serialize_writers_of(session, agency=agency, year=year)
@@ -135,7 +151,7 @@ def put_report(
         # The year before was rewritten since it was read: check against what is stored now.
         previous = _previous_year(session, agency=agency, year=year)
         evaluation, findings = evaluate_both_languages(
-            body, year=year, previous=_cells_of(previous)
+            body, year=year, previous=_cells_of(previous), context=context
         )
     _refuse_errors_of_a_final_report(session, body, findings)
 
@@ -146,7 +162,10 @@ def put_report(
         if head is None:
             head = _insert_head(session, agency=agency, year=year, body=body, now=now)
         revision = _insert_revision(
-            session, _new_revision(head, body, findings, writer=writer, created_at=now)
+            session,
+            _new_revision(
+                head, body, findings, writer=writer, created_at=now, digest=context.digest
+            ),
         )
         rows = [
             {
@@ -251,6 +270,7 @@ def _new_revision(
     *,
     writer: Writer,
     created_at: datetime,
+    digest: str | None = None,
 ) -> ReportRevision:
     narrative = body.narrative
     return ReportRevision(
@@ -275,6 +295,13 @@ def _new_revision(
         written_by=writer.written_by,
         api_key_id=writer.api_key_id,
         created_at=created_at,
+        # issue 14: what the identical-report lookup and the acknowledgements read back
+        figures_digest=digest,
+        acknowledgements=(
+            [item.model_dump(mode="json") for item in body.acknowledgements]
+            if body.acknowledgements
+            else None
+        ),
     )
 
 
