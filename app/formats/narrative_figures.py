@@ -28,6 +28,8 @@ _SKIP = re.compile(
 )
 # Vague quantities: 近百件, 数十件, 约 20 件.
 _VAGUE_BEFORE = ("约", "近", "逾", "超", "数", "几", "上", "多", "余", "超过")
+# Every pattern ends in a unit: a clause without one states no figure (most clauses).
+_ANY_UNIT = re.compile(r"[件部个份条]")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，、：:（）()【】“”\"]|,(?!\d{3})")
 
@@ -154,9 +156,11 @@ def _clauses(sentence: str) -> Iterator[tuple[str, int]]:
 
 
 def _in_sentence(sentence: str, offset: int) -> Iterator[QuotedFigure]:
+    if not _ANY_UNIT.search(sentence):
+        return
     quoted_sentence = sentence.strip()
     for clause, clause_start in _clauses(sentence):
-        if _SKIP.search(clause):
+        if not _ANY_UNIT.search(clause) or _SKIP.search(clause):
             continue
         for spec in PATTERNS:
             if spec.needs is not None and spec.needs not in clause:
