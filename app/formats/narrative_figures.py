@@ -31,7 +31,9 @@ _VAGUE_BEFORE = ("约", "近", "逾", "超", "数", "几", "上", "多", "余", 
 # Every pattern ends in a unit: a clause without one states no figure (most clauses).
 _ANY_UNIT = re.compile(r"[件部个份条]")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_CLAUSE_END = re.compile(r"[，、：:（）()【】“”\"]|,(?!\d{3})")
+_CLAUSE_END = re.compile(
+    r"[，：:（）()【】“”\"]|,(?!\d{3})"
+)  # not 、: 复议、诉讼 2 件 is one figure
 
 
 @dataclass(frozen=True)
