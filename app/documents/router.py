@@ -15,6 +15,7 @@ from app.errors import UnprocessableError, problem_responses
 from app.formats.rules import evaluate
 from app.http.language import LangDep
 from app.reports import service
+from app.reports.rule_context import rule_context
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
@@ -69,7 +70,7 @@ async def import_report(
         import_document, data, media_type, year=year, format_id=format, limits=limits
     )
     report_year = imported.interpretation.year
-    previous = None
+    previous, context = None, None
     if agency_code is not None:
         agency = get_agency_by_code(session, agency_code)
         previous = service.previous_year_cells(
@@ -78,7 +79,16 @@ async def import_report(
             year=report_year,
             include_unpublished=caller.may_act_on(agency),
         )
-    evaluation = evaluate(imported.body, year=report_year, previous=previous, lang=lang)
+        context = rule_context(session, agency=agency, year=report_year, body=imported.body)
+    # The same rules, with the same inputs, as /validate.
+    evaluation = evaluate(
+        imported.body,
+        year=report_year,
+        previous=previous,
+        lang=lang,
+        agency_kind=context.agency_kind if context else None,
+        identical=context.identical if context else (),
+    )
     return {
         "report": imported.body.model_dump(mode="json", exclude_unset=True),
         "format": imported.body.format,

@@ -6,7 +6,14 @@ schema       request models derived from the definitions; parse_report, to_cells
 problems     schema problems as JSON Pointers; ReportSchemaError
 cells        completing a report's cells (computing omitted and blank totals)
 checks       the pure checks behind the rules
+plausibility the plausibility checks: narrative against tables, history, kind, twins
+narrative_figures  the figures part 一 states, read by a table of patterns
+suggestions  the likely wrong cell of a broken table
+acknowledgements   an agency's reasons matched to its warnings
+figures_digest     a digest of a report's figures (identical reports)
 messages     finding messages in Chinese and English
+finding      Finding, Suggestion, Acknowledged: what an evaluation returns
+rule         a catalogue entry; rules_catalogue: the plausibility entries
 rules        the rule catalogue and evaluate()
 sections     labelled JSON views of formats and report tables
 router       GET /formats, /formats/{id}, /rules

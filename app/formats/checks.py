@@ -38,11 +38,23 @@ _IN_FORCE_COLUMNS = ("issued", "repealed", "in_force")
 
 
 @dataclass(frozen=True)
+class IdenticalReport:
+    """Another agency's published report of the same year with the very same figures."""
+
+    agency_code: str
+    agency_name: str
+
+
+@dataclass(frozen=True)
 class Context:
     report: ReportBase
     year: int
     cells: CompletedCells
     previous: CompletedCells | None  # the same agency's report for the year before
+    # What only the caller knows: the agency's kind (None: unknown, the kind rules stay
+    # silent) and the other agencies' reports with the same figures (looked up in storage).
+    agency_kind: str | None = None
+    identical: tuple[IdenticalReport, ...] = ()
 
 
 @dataclass(frozen=True)

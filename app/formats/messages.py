@@ -79,6 +79,44 @@ TEMPLATES: Mapping[str, Label] = {
         "所有统计数字与上年报告完全相同，请确认没有沿用上年数据",
         "Every figure equals last year's report; check that last year's data were not reused",
     ),
+    "narrative.table_mismatch": Label(
+        "总体情况称{figure} {stated} {unit}，表格中为 {actual}：“{sentence}”",
+        "Part I states {figure} as {stated}, the table has {actual}: “{sentence}”",
+    ),
+    "history.figure_jump.up": Label(
+        "{figure}：本年 {actual}，上年 {previous}，增至 {ratio} 倍，请确认",
+        "{figure}: {actual} this year, {previous} last year, {ratio} times as many; please check",
+    ),
+    "history.figure_jump.down": Label(
+        "{figure}：本年 {actual}，上年 {previous}，降为上年的 {ratio} 分之一，请确认",
+        "{figure}: {actual} this year, {previous} last year, {ratio} times fewer; please check",
+    ),
+    "history.result_share_jump": Label(
+        "{share}占办理结果的比例由上年 {previous}% 升至 {actual}%"
+        "（上升 {points} 个百分点），请确认",
+        "The share of {share} among the results rose from {previous}% last year to {actual}% "
+        "({points} points); please check",
+    ),
+    "proactive.regulations_by_kind": Label(
+        "本年制发规章 {actual} 件，但{kind}不能制定规章，请确认是否应填入行政规范性文件",
+        "Rules issued this year: {actual}, but {kind} cannot make rules; should they be "
+        "normative documents?",
+    ),
+    "report.identical_to_other_agency": Label(
+        "所有统计数字与 {agencies} 的 {year} 年度已公开报告完全相同（共 {count} 个机关），"
+        "请确认没有套用其他机关的数据",
+        "Every figure equals the published {year} report of {agencies} ({count} agencies in "
+        "all); check that another agency's data were not reused",
+    ),
+    "acknowledgements.unmatched": Label(
+        "说明（{rule}，{pointer}）未对应任何提示；已随本修订保存",
+        "The acknowledgement ({rule}, {pointer}) matches no warning; it is kept with this revision",
+    ),
+    "acknowledgements.error": Label(
+        "说明（{rule}，{pointer}）对应的是错误：错误不能通过说明消除；已随本修订保存",
+        "The acknowledgement ({rule}, {pointer}) is for an error, which an acknowledgement "
+        "cannot clear; it is kept with this revision",
+    ),
 }
 
 _ALL_ZERO = Label("各项均为 0", "all 0")

@@ -7,29 +7,38 @@ report's format and returns every finding at once, in format order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.formats import checks
+from app.formats.acknowledgements import UNMATCHED_RULE, match
 from app.formats.cells import CellValue, CompletedCells, complete
-from app.formats.checks import Context, Issue
+from app.formats.checks import Context, IdenticalReport, Issue
 from app.formats.definitions import FORMATS, CellKey, Label, ReportFormat, RowRole
+from app.formats.finding import Acknowledged, Finding, Severity, Suggestion
 from app.formats.messages import render
+from app.formats.rule import RULESET_VERSION, Check, Rule
+from app.formats.rules_catalogue import PLAUSIBILITY_RULES
 from app.formats.schema import ReportBody, to_cells
+from app.formats.suggestions import IDENTITY_TEMPLATES, table_of, unique_fixes
 from app.types import language
 
-Severity: TypeAlias = Literal["error", "warning"]
-Check: TypeAlias = Callable[[Context], Iterator[Issue]]
-
-RULESET_VERSION = "1.0"
-
-
-def _every_format(fmt: ReportFormat) -> bool:
-    return True
+__all__ = [
+    "RULES",
+    "RULESET_VERSION",
+    "Check",
+    "Evaluation",
+    "Finding",
+    "IdenticalReport",
+    "Rule",
+    "Severity",
+    "evaluate",
+    "evaluate_in",
+    "rule_catalogue",
+]
 
 
 def _has_other_subtotal(fmt: ReportFormat) -> bool:
@@ -40,21 +49,6 @@ def _has_in_force(fmt: ReportFormat) -> bool:
     return any(
         column.key == "in_force" for row in fmt.section("proactive").rows for column in row.columns
     )
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    severity: Severity
-    formula: Label
-    description: Label
-    check: Check
-    applies: Callable[[ReportFormat], bool] = _every_format
-    version: str = RULESET_VERSION
-
-    @property
-    def formats(self) -> tuple[str, ...]:
-        return tuple(format_id for format_id, fmt in FORMATS.items() if self.applies(fmt))
 
 
 RULES: tuple[Rule, ...] = (
@@ -206,37 +200,12 @@ RULES: tuple[Rule, ...] = (
         ),
         checks.check_unchanged,
     ),
+    *PLAUSIBILITY_RULES,
 )
 
 
 # --------------------------------------------------------------------------------------------
 # Findings
-
-
-class Finding(BaseModel):
-    """One rule failure in one report."""
-
-    model_config = ConfigDict(frozen=True)
-
-    rule: str = Field(description="规则代码 / Rule code", examples=["applications.balance"])
-    severity: Severity = Field(
-        description="严重程度：error 错误（勾稽关系不成立），warning 提示 / "
-        "error (an identity fails) or warning (plausibility)"
-    )
-    message: str = Field(
-        description="说明，含实际算式 / Explanation with the actual arithmetic",
-        examples=["自然人：本年新收(21)+上年结转(0) ≠ 办理结果总计(20)+结转下年度(0)，相差 1"],
-    )
-    cells: list[str] = Field(
-        description="涉及的单元格（JSON Pointer）/ Cells involved, as JSON Pointers into the body",
-        examples=[["/applications/new_received/natural_person"]],
-    )
-    expected: int | str | None = Field(
-        default=None, description="按规则应有的值 / The value the rule expects", examples=[21]
-    )
-    actual: int | str | None = Field(
-        default=None, description="报告中的值 / The value the report has", examples=[20]
-    )
 
 
 @dataclass(frozen=True)
@@ -264,13 +233,25 @@ def evaluate(
     year: int,
     previous: ReportBody | CompletedCells | None = None,
     lang: str = "zh",
+    agency_kind: str | None = None,
+    identical: Sequence[IdenticalReport] = (),
 ) -> Evaluation:
     """Check ``report`` (for ``year``) against every rule of its format; no I/O.
 
     ``previous`` is the same agency's report for the year before, in either format, as a body
     or as its completed cells (all the cross-year rules read); they run only when it is given.
+    ``agency_kind`` (an AgencyKind value) and ``identical`` (other agencies' published reports
+    of the year with the same figures digest) are what storage knows; without them the rules
+    that need them stay silent.
     """
-    return evaluate_in(report, year=year, previous=previous, langs=(lang,))[0]
+    return evaluate_in(
+        report,
+        year=year,
+        previous=previous,
+        langs=(lang,),
+        agency_kind=agency_kind,
+        identical=identical,
+    )[0]
 
 
 def evaluate_in(
@@ -279,14 +260,24 @@ def evaluate_in(
     year: int,
     previous: ReportBody | CompletedCells | None = None,
     langs: Sequence[str],
+    agency_kind: str | None = None,
+    identical: Sequence[IdenticalReport] = (),
 ) -> list[Evaluation]:
     """``evaluate`` once, with the findings worded in each of ``langs`` (same order)."""
     fmt = FORMATS[report.format]
     cells = complete(fmt, to_cells(report))
-    context = Context(report, year, cells, _completed(previous))
-    ordered = _in_format_order(
-        fmt, [(rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)]
+    context = Context(report, year, cells, _completed(previous), agency_kind, tuple(identical))
+    found = [(rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)]
+    fixes = unique_fixes(context, [issue for _, issue in found])
+    acknowledged = match(
+        [(rule.code, rule.severity, issue) for rule, issue in found], report.acknowledgements
     )
+    annotated = [
+        (rule, issue, _suggestions(issue, fixes), acknowledged.reasons.get(index))
+        for index, (rule, issue) in enumerate(found)
+    ]
+    annotated += [(_UNMATCHED, issue, None, None) for issue in acknowledged.unmatched]
+    ordered = _in_format_order(fmt, annotated)
     values = dict(cells.values)
     return [
         Evaluation(
@@ -298,8 +289,10 @@ def evaluate_in(
                     cells=list(issue.cells),
                     expected=_plain(issue.expected),
                     actual=_plain(issue.actual),
+                    suggestions=suggestions,
+                    acknowledged=Acknowledged(reason=reason) if reason is not None else None,
                 )
-                for rule, issue in ordered
+                for rule, issue, suggestions, reason in ordered
             ],
             values,
             cells.computed,
@@ -308,15 +301,24 @@ def evaluate_in(
     ]
 
 
+_Annotated = tuple[Rule, Issue, list[Suggestion] | None, str | None]
+_UNMATCHED = next(rule for rule in RULES if rule.code == UNMATCHED_RULE)
+
+
+def _suggestions(issue: Issue, fixes: Mapping[str, tuple[str, int]]) -> list[Suggestion] | None:
+    if issue.template not in IDENTITY_TEMPLATES or table_of(issue) not in fixes:
+        return None
+    pointer, value = fixes[table_of(issue)]
+    return [Suggestion(pointer=pointer, value=value)]
+
+
 def _completed(previous: ReportBody | CompletedCells | None) -> CompletedCells | None:
     if previous is None or isinstance(previous, CompletedCells):
         return previous
     return complete(FORMATS[previous.format], to_cells(previous))
 
 
-def _in_format_order(
-    fmt: ReportFormat, found: list[tuple[Rule, Issue]]
-) -> list[tuple[Rule, Issue]]:
+def _in_format_order(fmt: ReportFormat, found: list[_Annotated]) -> list[_Annotated]:
     # By the first cell a finding points at, as the tables print them; /format first and
     # pointers outside the tables (channels) last. Ties keep catalogue order.
     positions = _POINTER_POSITIONS[fmt.id]

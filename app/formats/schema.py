@@ -106,6 +106,26 @@ class Contact(_Strict):
 
 SourceUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 
+ACKNOWLEDGEMENTS_MAX_ITEMS = 200
+
+
+class Acknowledgement(_Strict):
+    """Why the agency publishes with a warning: matched to the finding of ``rule`` whose
+    cells include ``pointer``, and shown with it."""
+
+    rule: Annotated[
+        str, StringConstraints(min_length=3, max_length=64, pattern=r"^[a-z_]+(?:\.[a-z_]+)+$")
+    ] = Field(description="规则代码 / Rule code", examples=["history.figure_jump"])
+    pointer: Annotated[
+        str, StringConstraints(min_length=1, max_length=200, pattern=r"^/[A-Za-z0-9_/]*$")
+    ] = Field(
+        description="该提示涉及的一个单元格（JSON Pointer）/ One cell of the finding",
+        examples=["/applications/new_received/total"],
+    )
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
+        description="说明 / The agency's reason", examples=["本年起乡镇申请统一由区政府办受理"]
+    )
+
 
 def _iso_date(value: object) -> object:
     # Lax pydantic reads the integer 0 as 1970-01-01; a date is written as a date.
@@ -154,6 +174,12 @@ class ReportBase(_Strict):
     )
     source_url: SourceUrl | None = Field(
         default=None, description="报告原文地址 / Where the published report is online"
+    )
+    acknowledgements: list[Acknowledgement] = Field(
+        default_factory=list,
+        max_length=ACKNOWLEDGEMENTS_MAX_ITEMS,
+        description="对提示的说明：每条按规则代码和单元格对应一条 warning / Reasons for "
+        "warnings, each matched to a warning finding by its rule and one of its cells",
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from app.formats.cells import CompletedCells
 from app.formats.rules import Evaluation, evaluate_in
 from app.formats.schema import ReportBase
+from app.reports.rule_context import RuleContext
 
 ENGLISH_MESSAGE = "message_en"
 
@@ -31,10 +32,22 @@ class RevisionFindings:
 
 
 def evaluate_for_storage(
-    body: ReportBase, *, year: int, previous: CompletedCells | None
+    body: ReportBase,
+    *,
+    year: int,
+    previous: CompletedCells | None,
+    context: RuleContext | None = None,
 ) -> tuple[Evaluation, RevisionFindings]:
-    """Run every rule once per language; the evaluation carries the completed cells."""
-    chinese, english = evaluate_in(body, year=year, previous=previous, langs=("zh", "en"))
+    """Run every rule once per language; the evaluation carries the completed cells.
+    ``context``: what the rules need from storage besides the year before."""
+    chinese, english = evaluate_in(
+        body,
+        year=year,
+        previous=previous,
+        langs=("zh", "en"),
+        agency_kind=context.agency_kind if context else None,
+        identical=context.identical if context else (),
+    )
     stored = []
     for zh, en in zip(chinese.findings, english.findings, strict=True):
         finding = zh.model_dump(mode="json")

@@ -59,7 +59,11 @@ class ReportRevision(SQLModel, table=True):
     """One stored version of a report; never updated once written."""
 
     __tablename__ = "report_revision"
-    __table_args__ = (UniqueConstraint("report_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "revision"),
+        # Other agencies' reports with the same figures, found on every write (issue 14).
+        Index("ix_report_revision_figures_digest", "figures_digest"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id")
@@ -85,6 +89,12 @@ class ReportRevision(SQLModel, table=True):
     # JSON Pointers of the cells the service computed (omitted or blank totals), in format
     # order; null for revisions written before it was recorded.
     computed_cells: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # app.formats.figures_digest of its cells; None for a report too empty to compare.
+    figures_digest: str | None = Field(default=None, max_length=64)
+    # The body's acknowledgements ({rule, pointer, reason}), kept as sent.
+    acknowledgements: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     # Who wrote it: "admin" or "key:<key_id>"; the key row is kept after revocation.
     written_by: str = Field(max_length=64)
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id")

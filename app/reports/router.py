@@ -29,6 +29,7 @@ from app.http.json_body import JsonObjectDep
 from app.http.language import LangDep
 from app.reports import section_read, service
 from app.reports.openapi import report_request_body, validate_request_body
+from app.reports.rule_context import rule_context
 from app.reports.schemas import (
     ReportList,
     ReportListItem,
@@ -320,7 +321,15 @@ def validate(
         year=target.year,
         include_unpublished=caller.may_act_on(agency),
     )
-    evaluation = evaluate(body, year=target.year, previous=previous, lang=lang)
+    context = rule_context(session, agency=agency, year=target.year, body=body)  # issue 14
+    evaluation = evaluate(
+        body,
+        year=target.year,
+        previous=previous,
+        lang=lang,
+        agency_kind=context.agency_kind,
+        identical=context.identical,
+    )
     return ValidationResult(
         valid=evaluation.valid, format=body.format, findings=evaluation.findings
     )

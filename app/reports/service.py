@@ -31,6 +31,7 @@ from app.reports import store
 from app.reports.cells import computed_keys, computed_pointers
 from app.reports.findings import RevisionFindings, evaluate_for_storage
 from app.reports.models import Report, ReportRevision
+from app.reports.rule_context import rule_context
 from app.summaries import rollups
 
 STATUSES_NEEDING_NO_ERRORS = frozenset({"submitted", "published"})
@@ -87,6 +88,7 @@ def body_of(revision: ReportRevision, cells: dict[CellKey, CellValue]) -> Report
         "contact": revision.contact,
         "published_on": revision.published_on,
         "source_url": revision.source_url,
+        "acknowledgements": revision.acknowledgements,
     }
     return from_cells(revision.format, cells, **{k: v for k, v in fields.items() if v is not None})
 
@@ -113,7 +115,10 @@ def put_report(
     """
     agency_id = row_id(agency)
     previous = store.previous_year(session, agency_id=agency_id, year=year)
-    evaluation, findings = evaluate_for_storage(body, year=year, previous=_cells(previous))
+    context = rule_context(session, agency=agency, year=year, body=body)
+    evaluation, findings = evaluate_for_storage(
+        body, year=year, previous=_cells(previous), context=context
+    )
 
     store.begin_report_write(session, agency_id=agency_id, year=year)
     head = store.locked_head(session, agency_id=agency_id, year=year)
@@ -123,7 +128,9 @@ def put_report(
     ):
         # The year before was rewritten since it was read: check against what is stored now.
         previous = store.previous_year(session, agency_id=agency_id, year=year)
-        evaluation, findings = evaluate_for_storage(body, year=year, previous=_cells(previous))
+        evaluation, findings = evaluate_for_storage(
+            body, year=year, previous=_cells(previous), context=context
+        )
     _refuse_errors_of_a_final_report(body, findings)
 
     now = utcnow()
@@ -133,6 +140,13 @@ def put_report(
             head = store.insert_head(session, _new_head(agency_id, year, body, now=now))
         revision = _new_revision(head, body, findings, writer=writer, created_at=now)
         revision.computed_cells = computed_pointers(body.format, evaluation.computed)
+        # What the identical-report lookup and the acknowledgements read back.
+        revision.figures_digest = context.digest
+        revision.acknowledgements = (
+            [item.model_dump(mode="json") for item in body.acknowledgements]
+            if body.acknowledgements
+            else None
+        )
         revision.id = store.insert_revision(session, revision, evaluation.cells)
         rollups.record_publication(
             session, report_id=head.id, agency_id=agency_id, year=year, revision=revision

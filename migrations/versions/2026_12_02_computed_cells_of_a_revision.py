@@ -23,5 +23,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("report_revision", schema=None) as batch_op:
-        batch_op.drop_column("computed_cells")
+    # Plain DROP COLUMN (SQLite ≥ 3.35): batch mode would rebuild a table report_cell's rows
+    # point at.
+    op.drop_column("report_revision", "computed_cells")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.formats.definitions import FORMATS
+from app.formats.rules import Finding
 
 from .factories import OMIT, edited, hongze, run, seed, without_totals
 
@@ -21,8 +22,14 @@ def test_hongze_2024_has_no_error() -> None:
     assert evaluation.valid
 
 
-def test_hongze_2024_after_2023_has_no_finding_at_all() -> None:
-    assert run(hongze(2024), 2024, previous=hongze(2023)).findings == []
+def test_hongze_2024_after_2023_has_exactly_the_two_warnings_its_text_and_history_deserve() -> None:
+    # Its part 一 counts 17 applications where its table says 95, and its 行政许可 decisions
+    # went from 550 to 9487; no identity and no continuity rule fails.
+    evaluation = run(hongze(2024), 2024, previous=hongze(2023))
+    assert [(f.rule, f.severity, f.cells[0]) for f in evaluation.findings] == [
+        ("history.figure_jump", "warning", "/proactive/licensing/decisions"),
+        ("narrative.table_mismatch", "warning", f"{A}/new_received/total"),
+    ]
 
 
 def test_hongze_2023_has_exactly_its_two_printed_review_total_errors() -> None:
@@ -64,8 +71,18 @@ def _unbalanced_natural_person() -> dict[str, object]:
     )
 
 
+def _balance_and_narrative(lang: str = "zh") -> list[Finding]:
+    """The balance error, and beside it the warning that the seed's part 一 says 0 applications."""
+    findings = run(_unbalanced_natural_person(), 2020, lang=lang).findings
+    assert [(f.rule, f.cells[0]) for f in findings] == [
+        ("applications.balance", f"{A}/new_received/natural_person"),
+        ("narrative.table_mismatch", f"{A}/new_received/total"),
+    ]
+    return [finding for finding in findings if finding.rule == "applications.balance"]
+
+
 def test_balance_message_shows_the_arithmetic_in_chinese() -> None:
-    [finding] = run(_unbalanced_natural_person(), 2020).findings
+    [finding] = _balance_and_narrative()
 
     assert finding.model_dump() == {
         "rule": "applications.balance",
@@ -83,7 +100,7 @@ def test_balance_message_shows_the_arithmetic_in_chinese() -> None:
 
 
 def test_balance_message_in_english() -> None:
-    [finding] = run(_unbalanced_natural_person(), 2020, lang="en").findings
+    [finding] = _balance_and_narrative("en")
 
     assert finding.message == (
         "Natural person: new received (21) + carried over (0) ≠ "
@@ -130,18 +147,28 @@ def test_results_total_message_lists_the_results_that_count() -> None:
     messages = {finding.rule: finding.message for finding in run(body, 2024).findings}
 
     assert messages == {
+        "narrative.table_mismatch": (
+            "总体情况称收到（受理）申请 17 件，表格中为 95：“2024 年，区政府办代表区政府受理"
+            "政府信息公开申请 17 件，均已在法定期限内予以答复”"
+        ),
         "applications.results_total": (
             "自然人：办理结果各项之和 95（予以公开(50)+部分公开(9)+危及“三安全一稳定”(1)+"
             "属于四类过程性信息(1)+属于行政执法案卷(1)+本机关不掌握相关政府信息(31)+"
             "没有现成信息需要另行制作(1)+信访举报投诉类申请(1)）≠ 办理结果总计(96)，相差 1"
-        )
+        ),
     }
 
 
 def test_channels_message() -> None:
     body = edited(seed(), {"/channels/total": 3000})
 
-    [finding] = run(body, 2020).findings
+    # Part 一 says 3074 items as the channels add up to: the stated total is the odd one out.
+    finding, narrative = run(body, 2020).findings
+    assert (narrative.rule, narrative.cells, narrative.expected) == (
+        "narrative.table_mismatch",
+        ["/channels/total"],
+        3074,
+    )
 
     assert finding.message == (
         "各渠道公开数之和：政府网站(13)+“三化一满意”平台(739)+政务微博(1726)"
@@ -175,10 +202,13 @@ def test_not_reported_messages_in_both_languages() -> None:
 
     assert zh == [
         "规章·本年新制作数量：未填报（空白），求和时按 0 计算",
+        "总体情况称收到（受理）申请 0 件，表格中为 2：“全年累计受理依申请公开政府信息0件”",
         "予以公开·总计：未填报（空白），已按各项之和计算为 2",
     ]
     assert en == [
         "Rules — Newly made this year: not reported (blank); counted as 0 in sums",
+        "Part I states applications received as 0, the table has 2: "
+        "“全年累计受理依申请公开政府信息0件”",
         "Disclosed — Total: not reported (blank); computed from its parts as 2",
     ]
 
@@ -188,7 +218,10 @@ def test_omitted_totals_are_computed_without_a_finding() -> None:
 
     evaluation = run(body, 2024)
 
-    assert evaluation.findings == []
+    # Only what the published report deserves: its part 一 counts 17 applications of 95.
+    assert [(f.rule, f.cells[0], f.actual) for f in evaluation.findings] == [
+        ("narrative.table_mismatch", f"{A}/new_received/total", 95)
+    ]
     assert evaluation.cells[("applications", "results_total", "natural_person")] == 95
     assert evaluation.cells[("applications", "results_total", "total")] == 95
     assert evaluation.cells[("applications", "granted", "total")] == 50
@@ -206,6 +239,7 @@ def test_null_totals_are_computed_with_a_not_reported_warning() -> None:
         (finding.rule, finding.severity, finding.cells, finding.expected)
         for finding in evaluation.findings
     ] == [
+        ("narrative.table_mismatch", "warning", [f"{A}/new_received/total"], 17),
         ("cells.not_reported", "warning", [f"{A}/results_total/total"], 95),
         ("cells.not_reported", "warning", ["/reviews/review/total"], 2),
     ]
@@ -262,6 +296,7 @@ def test_findings_come_in_format_order() -> None:
         f"{A}/other/natural_person",
         "/reviews/review/total",
         "/channels/total",
+        "/channels/total",  # part 一 says 3074 items
     ]
 
 

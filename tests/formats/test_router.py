@@ -41,7 +41,7 @@ def test_unknown_format_is_404(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
-@pytest.mark.parametrize(("query", "count"), [("", 11), ("?format=2019", 9), ("?format=2021", 11)])
+@pytest.mark.parametrize(("query", "count"), [("", 17), ("?format=2019", 15), ("?format=2021", 17)])
 def test_rule_catalogue(client: TestClient, query: str, count: int) -> None:
     rules = client.get("/api/v1/rules" + query).json()
 
@@ -54,3 +54,20 @@ def test_rule_catalogue(client: TestClient, query: str, count: int) -> None:
 
 def test_rule_catalogue_refuses_an_unknown_format(client: TestClient) -> None:
     assert client.get("/api/v1/rules?format=2020").status_code == 422
+
+
+def test_rule_catalogue_lists_the_plausibility_rules_as_warnings(client: TestClient) -> None:
+    rules = {rule["code"]: rule for rule in client.get("/api/v1/rules").json()}
+
+    for code in (
+        "narrative.table_mismatch",
+        "history.figure_jump",
+        "history.result_share_jump",
+        "proactive.regulations_by_kind",
+        "report.identical_to_other_agency",
+        "acknowledgements.unmatched",
+    ):
+        assert (rules[code]["severity"], rules[code]["formats"]) == ("warning", ["2019", "2021"])
+    assert rules["history.figure_jump"]["formula_zh"] == (
+        "关键数字与同一机关上年相比 ×5 或 ÷5 以上（两年均不少于 10）"
+    )
