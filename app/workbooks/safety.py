@@ -58,25 +58,32 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableWorkbook("the body is not an .xlsx workbook (not a zip archive)") from None
+    problem = inflation_problem(archive)
+    if problem is not None:
+        raise PayloadTooLarge(f"the workbook {problem}")
+    if "xl/workbook.xml" not in archive.namelist():
+        raise UnreadableWorkbook("the zip archive is not an .xlsx workbook (no xl/workbook.xml)")
+    return archive
+
+
+def inflation_problem(archive: zipfile.ZipFile) -> str | None:
+    """What is wrong with a zip's declared sizes (a zip bomb), or None: shared by every
+    zip-based Office reader (XLSX here, DOCX in the importer)."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise PayloadTooLarge(f"the workbook has more than {MAX_MEMBERS} parts")
+        return f"has more than {MAX_MEMBERS} parts"
     total = 0
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > MAX_MEMBER_BYTES or (member.file_size > 2**20 and ratio > MAX_RATIO):
-            raise PayloadTooLarge(
-                f"the workbook part {member.filename} would inflate to {member.file_size} bytes "
+            return (
+                f"part {member.filename} would inflate to {member.file_size} bytes "
                 f"(compressed {member.compress_size}): refused as a zip bomb"
             )
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise PayloadTooLarge(
-            f"the workbook would inflate to {total} bytes, more than {MAX_UNCOMPRESSED_BYTES}"
-        )
-    if "xl/workbook.xml" not in archive.namelist():
-        raise UnreadableWorkbook("the zip archive is not an .xlsx workbook (no xl/workbook.xml)")
-    return archive
+        return f"would inflate to {total} bytes, more than {MAX_UNCOMPRESSED_BYTES}"
+    return None
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
