@@ -17,19 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from app.documents.importer import import_document
+from app.documents.readers import MEDIA_TYPE_BY_SUFFIX
 from app.errors import ProblemError
 from app.formats.definitions import SECTION_KEYS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
 
-MEDIA_TYPES = {
-    ".pdf": "application/pdf",
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".txt": "text/plain",
-    ".md": "text/plain",
-}
 _ROW = re.compile(r"^\|\s*`([^`]+)`[^|]*\|\s*`([^`]+)`")
 
 
@@ -83,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     equal_all = total_all = imported = 0
     for source, expected_path in pairs:
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
-        media_type = MEDIA_TYPES.get(source.suffix.lower(), "text/plain")
+        media_type = MEDIA_TYPE_BY_SUFFIX.get(source.suffix.lower(), "text/plain")
         try:
             result = import_document(source.read_bytes(), media_type)
         except ProblemError as error:

@@ -16,18 +16,11 @@ from sqlmodel import Session, select
 from app.agencies.models import Agency
 from app.agencies.service import get_agency_by_code
 from app.documents.importer import ImportLimits, import_document
+from app.documents.readers import MEDIA_TYPE_BY_SUFFIX
 from app.errors import ProblemError
 from app.formats.schema import parse_report
 from app.reports import service
 
-MEDIA_TYPES = {
-    ".pdf": "application/pdf",
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".txt": "text/plain",
-    ".md": "text/plain",
-}
 WRITER = service.Writer(written_by="admin")
 
 
@@ -45,7 +38,9 @@ def documents_under(paths: Sequence[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MEDIA_TYPES
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in MEDIA_TYPE_BY_SUFFIX
             )
         else:
             yield path
@@ -81,7 +76,7 @@ def _one(
     dry_run: bool,
     limits: ImportLimits,
 ) -> Outcome:
-    media_type = MEDIA_TYPES.get(path.suffix.lower())
+    media_type = MEDIA_TYPE_BY_SUFFIX.get(path.suffix.lower())
     if media_type is None:
         return Outcome(path, "", "", False, f"unknown kind of file ({path.suffix or 'no suffix'})")
     try:

@@ -29,11 +29,23 @@ READERS: dict[str, Reader] = {
     "text/markdown": read_text,
 }
 
+# A file's media type from its name, for callers that read files rather than requests
+# (the backfill command, the corpus measure).
+MEDIA_TYPE_BY_SUFFIX = {
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".docx": DOCX,
+    ".txt": "text/plain",
+    ".md": "text/plain",
+}
+
 # Kinds whose parsers a crafted file can drive into endless work: read in a child process.
 SANDBOXED = frozenset({"application/pdf", DOCX, XLSX})
 
 __all__ = [
     "DOCX",
+    "MEDIA_TYPE_BY_SUFFIX",
     "READERS",
     "SANDBOXED",
     "XLSX",
