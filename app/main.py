@@ -142,6 +142,7 @@ def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
     from app.documents.router import router as documents_router
     from app.formats.router import router as formats_router
+    from app.reports.feed import router as feed_router
     from app.reports.router import router as reports_router
     from app.summaries.router import router as summaries_router
     from app.workbooks.router import router as workbooks_router
@@ -149,6 +150,7 @@ def _api_routers() -> list[Any]:
     return [
         agencies_router,
         reports_router,
+        feed_router,
         summaries_router,
         formats_router,
         documents_router,
