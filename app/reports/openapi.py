@@ -18,7 +18,7 @@ from app.formats.rules import evaluate
 from app.formats.samples import example_body
 from app.formats.schema import REPORT_MODELS, ReportBody, parse_report, to_cells
 from app.formats.sections import section_json
-from app.reports.schemas import ValidateRequestBody
+from app.reports.schemas import PostReportBody, ValidateRequestBody
 
 REF = "#/components/schemas/{model}Input"
 
@@ -32,6 +32,9 @@ def request_schemas() -> dict[str, Any]:
     validate = TypeAdapter(ValidateRequestBody).json_schema(mode="validation", ref_template=REF)
     components.update((f"{name}Input", value) for name, value in validate.pop("$defs", {}).items())
     components["ValidateRequestInput"] = validate
+    post = TypeAdapter(PostReportBody).json_schema(mode="validation", ref_template=REF)
+    components.update((f"{name}Input", value) for name, value in post.pop("$defs", {}).items())
+    components["PostReportInput"] = post
     return components
 
 
@@ -56,6 +59,25 @@ def report_request_body() -> dict[str, Any]:
                 "application/json": {
                     "schema": {"$ref": "#/components/schemas/ReportBodyInput"},
                     "examples": _examples(),
+                }
+            },
+        }
+    }
+
+
+def post_report_request_body() -> dict[str, Any]:
+    examples = _examples()
+    for name, example in examples.items():
+        year = EXAMPLE_YEARS[name.removeprefix("format")]
+        example["value"] = {"year": year, **example["value"]}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": "One report with the `year` it is for.",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/PostReportInput"},
+                    "examples": examples,
                 }
             },
         }
