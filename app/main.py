@@ -144,6 +144,7 @@ def _api_routers() -> list[Any]:
     from app.formats.router import router as formats_router
     from app.reports.feed import router as feed_router
     from app.reports.router import router as reports_router
+    from app.summaries.export_router import router as export_router
     from app.summaries.router import router as summaries_router
     from app.workbooks.router import router as workbooks_router
 
@@ -152,6 +153,7 @@ def _api_routers() -> list[Any]:
         reports_router,
         feed_router,
         summaries_router,
+        export_router,
         formats_router,
         documents_router,
         workbooks_router,

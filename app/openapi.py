@@ -79,7 +79,7 @@ HEADER_NAMES = {
     "ContentDisposition": "Content-Disposition",
 }
 # File downloads: their last path segment names the file (workbook.xlsx, export.csv, …).
-DOWNLOAD_SUFFIXES = (".xlsx", ".csv", ".jsonl", ".docx")
+DOWNLOAD_SUFFIXES = (".xlsx", ".csv", ".jsonl", ".docx")  # not datapackage.json: it is read
 # Operations whose 201 says where the new resource lives.
 CREATES = {"create_agency", "put_report", "post_report"}
 
