@@ -22,7 +22,7 @@ from app.http.body_limit import BodySizeLimitMiddleware
 from app.http.docs import install_docs
 from app.http.log import RequestIdMiddleware, configure_logging
 from app.http.ratelimit import RateLimitMiddleware, RateLimits
-from app.openapi import build_openapi
+from app.openapi import build_openapi, operation_id
 from app.ops.health import router as health_router
 from app.ops.migrate import current_revision, head_revision
 from app.ops.sample_data import load_sample
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # A trailing-slash redirect is built from the Host header: a forged Host made the
         # service redirect to any host. Paths are exact; /formats/ is a 404.
         redirect_slashes=False,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -141,14 +142,18 @@ def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
     from app.documents.router import router as documents_router
     from app.formats.router import router as formats_router
+    from app.reports.feed import router as feed_router
     from app.reports.router import router as reports_router
+    from app.summaries.export_router import router as export_router
     from app.summaries.router import router as summaries_router
     from app.workbooks.router import router as workbooks_router
 
     return [
         agencies_router,
         reports_router,
+        feed_router,
         summaries_router,
+        export_router,
         formats_router,
         documents_router,
         workbooks_router,

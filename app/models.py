@@ -2,6 +2,7 @@
 
 from app.agencies.models import Agency, ApiKey
 from app.agencies.tree_version import DataVersion
+from app.reports.changes import ReportChange
 from app.reports.models import Report, ReportCell, ReportRevision
 from app.summaries.models import SummaryRollup
 
@@ -11,6 +12,7 @@ __all__ = [
     "DataVersion",
     "Report",
     "ReportCell",
+    "ReportChange",
     "ReportRevision",
     "SummaryRollup",
 ]

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import Response as PlainResponse
 from sqlalchemy import Connection, Engine
+from sqlmodel import Session
 
 from app.agencies.dependencies import (
+    AgencyAccess,
     AgencyReadDep,
     AgencyWriteDep,
     Caller,
@@ -28,9 +30,14 @@ from app.http.conditional import IfNoneMatch, not_modified_response
 from app.http.json_body import JsonObjectDep
 from app.http.language import LangDep
 from app.reports import section_read, service
-from app.reports.openapi import report_request_body, validate_request_body
+from app.reports.openapi import (
+    post_report_request_body,
+    report_request_body,
+    validate_request_body,
+)
 from app.reports.rule_context import rule_context
 from app.reports.schemas import (
+    PostTarget,
     ReportList,
     ReportListItem,
     RevisionList,
@@ -63,6 +70,14 @@ IfMatch = Annotated[
         alias="If-Match",
         description="ETag of the revision this write replaces; 412 if stale.",
         examples=['"r1"'],
+    ),
+]
+CreateOnly = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        description="`*`: create only — 412 if the report already exists.",
+        examples=["*"],
     ),
 ]
 READ_ERRORS = problem_responses(304, 401, 404, 422)
@@ -98,14 +113,7 @@ def put_report(
     response: Response,
     lang: LangDep,
     if_match: IfMatch = None,
-    if_none_match: Annotated[
-        str | None,
-        Header(
-            alias="If-None-Match",
-            description="`*`: create only — 412 if the report already exists.",
-            examples=["*"],
-        ),
-    ] = None,
+    if_none_match: CreateOnly = None,
 ) -> Any:
     """A draft is stored whatever its findings; `submitted` and `published` only without an
     error finding (else 422 with every finding, and nothing changes). Every write keeps the
@@ -120,6 +128,49 @@ def put_report(
             if_match=if_match,
             lang=lang,
         )
+    return _write_report(access, session, year, payload, response, lang, if_match, if_none_match)
+
+
+@router.post(
+    "/agencies/{code}/reports",
+    summary="Store a year's report, the year in the body (a new revision)",
+    response_model=StoredReportOut,
+    status_code=status.HTTP_200_OK,
+    responses={
+        201: {
+            "description": "Created: the first revision of this report.",
+            "model": StoredReportOut,
+        },
+        **problem_responses(401, 403, 404, 409, 412, 413, 422),
+    },
+    openapi_extra=post_report_request_body(),
+)
+def post_report(
+    access: AgencyWriteDep,
+    session: SessionDep,
+    payload: JsonObjectDep,
+    response: Response,
+    lang: LangDep,
+    if_match: IfMatch = None,
+    if_none_match: CreateOnly = None,
+) -> Any:
+    """Exactly `PUT …/reports/{year}` for tools that can only POST: the same checks,
+    answers and `Location` (the report's URL, with its year)."""
+    year = PostTarget.parse(payload)
+    return _write_report(access, session, year, payload, response, lang, if_match, if_none_match)
+
+
+def _write_report(
+    access: AgencyAccess,
+    session: Session,
+    year: int,
+    payload: dict[str, Any],
+    response: Response,
+    lang: str,
+    if_match: str | None,
+    if_none_match: str | None,
+) -> dict[str, Any]:
+    """The JSON write of PUT and POST: parse, check, store, answer 201 or 200."""
     body = parse_report(payload, year=year)
     stored, created = service.put_report(
         session,

@@ -134,6 +134,20 @@ class ValidationResult(BaseModel):
     findings: list[Finding] = Field(description="Every finding, errors and warnings.")
 
 
+class PostTarget(BaseModel):
+    """The year a POSTed report is for (the rest of the body is the report)."""
+
+    year: Year
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any]) -> int:
+        """Take ``year`` out of ``payload`` (which keeps the report)."""
+        try:
+            return cls.model_validate({"year": payload.pop("year", None)}).year
+        except ValidationError as error:
+            raise SchemaValidationError(schema_problems(error.errors(include_url=False))) from None
+
+
 class ValidateTarget(BaseModel):
     """The agency and year a body is validated for (the rest of the body is the report)."""
 
@@ -168,6 +182,28 @@ def _validate_request_model(format_id: str, body_model: type[ReportBase]) -> typ
             Field(description="The report year.", examples=[2020]),
         ),
     )
+
+
+def _post_report_model(format_id: str, body_model: type[ReportBase]) -> type[ReportBase]:
+    return _create_model(
+        f"PostReport{format_id}",
+        __base__=body_model,
+        __module__=__name__,
+        __doc__=f"A report in format {format_id} with the year it is for.",
+        year=(Year, Field(description="The report year.", examples=[2020])),
+    )
+
+
+POST_MODELS = {
+    format_id: _post_report_model(format_id, model) for format_id, model in REPORT_MODELS.items()
+}
+if TYPE_CHECKING:
+    PostReportBody: TypeAlias = ReportBase
+else:
+    # Documentation only, like ValidateRequestBody: the route reads the body itself.
+    PostReportBody = Annotated[
+        functools.reduce(operator.or_, POST_MODELS.values()), Field(discriminator="format")
+    ]
 
 
 VALIDATE_MODELS = {

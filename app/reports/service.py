@@ -29,6 +29,7 @@ from app.formats.definitions import CellKey
 from app.formats.schema import ReportBase, from_cells
 from app.reports import store
 from app.reports.cells import computed_keys, computed_pointers
+from app.reports.changes import record_change
 from app.reports.findings import RevisionFindings, evaluate_for_storage
 from app.reports.models import Report, ReportRevision
 from app.reports.rule_context import rule_context
@@ -152,6 +153,15 @@ def put_report(
             session, report_id=head.id, agency_id=agency_id, year=year, revision=revision
         )
         store.move_head(session, head=head, revision=revision, revision_id=revision.id, now=now)
+        # Last before COMMIT: on PostgreSQL it queues the writers' commits (app/reports/changes.py).
+        record_change(
+            session,
+            agency_id=agency_id,
+            year=year,
+            revision=revision.revision,
+            status=revision.status,
+            at=now,
+        )
         session.commit()
     except IntegrityError:
         # Two first writes of one report raced past each other; the loser retries.

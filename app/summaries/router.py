@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 from fastapi.responses import Response as PlainResponse
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from app.agencies.dependencies import AgencyDep, CallerDep, public_read_router
@@ -256,41 +255,6 @@ def get_filing_status(
                 private_path=private_path,
             )
         ),
-    )
-
-
-@router.get(
-    "/export.csv",
-    summary="Every published cell of a subtree for a year, as CSV",
-    response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "UTF-8 CSV with a BOM; see `/api/v1/export/dictionary`.",
-            "content": {"text/csv": {}},
-        },
-        **READ_ERRORS,
-    },
-)
-def get_export(
-    request: Request,
-    session: SessionDep,
-    scope: ScopeDep,
-    year: YearQuery,
-    if_none_match: IfNoneMatch = None,
-) -> Any:
-    """Columns `agency_code,agency_name,year,format,section,row,column,value`; one line per
-    cell of each published report (raw: consolidated reports and the reports they include
-    are both listed)."""
-    etag = data_etag(
-        session, scope=scope, first_year=year, last_year=year, params=("export", scope.code, year)
-    )
-    if (cached := not_modified_response(if_none_match, etag)) is not None:
-        return cached
-    name = f"disclosure-{year}-{scope.code or 'all'}.csv"
-    return StreamingResponse(
-        export.export_rows(request.app.state.engine, scope=scope, year=year),
-        media_type="text/csv; charset=utf-8",
-        headers={"ETag": etag, "Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -112,9 +112,12 @@ def export_workbook(csv_chunks: Iterable[str]) -> bytes:
     for col, heading in enumerate(EXPORT_HEADERS):
         sheet.write_string(0, col, heading, bold)
     text = "".join(csv_chunks).lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
-    next(reader, None)  # the CSV's own header
-    for index, (code, name, year, format_id, section, row, column, value) in enumerate(reader, 1):
+    for index, record in enumerate(csv.DictReader(io.StringIO(text)), 1):
+        code, name, year = record["agency_code"], record["agency_name"], record["year"]
+        format_id, section, row, column = (
+            record[k] for k in ("format", "section", "row", "column")
+        )
+        value = record["value"] or record["amount"]
         fmt = FORMATS[format_id]
         spec = fmt.section(section)
         row_spec = spec.row(row)

@@ -67,7 +67,7 @@ def test_an_agency_name_like_a_formula_is_inert_in_the_csv_export(
     csv_text = client.get("/api/v1/export.csv", params={"year": 2020}).text
 
     line = csv_text.splitlines()[1]
-    assert line.startswith('640181,"\'=HYPERLINK(""http://x"")局",2020,')
+    assert line.startswith('640181,"\'=HYPERLINK(""http://x"")局",,2020,')
 
 
 def test_swagger_ui_calls_no_outside_validator(client: TestClient) -> None:

@@ -14,7 +14,10 @@ from app.summaries.scope import Scope
 from tests.summaries.helpers import Tree, body, store
 
 YEAR = 2021
-HEADER = "agency_code,agency_name,year,format,section,row,column,value"
+HEADER = (
+    "agency_code,agency_name,parent_code,year,format,scope,revision,published_at,section,row,"
+    "column,section_zh,row_zh,column_zh,kind,unit,is_total,value,amount"
+)
 CELLS_2019, CELLS_2021 = 198, 207
 
 
@@ -39,11 +42,27 @@ def test_csv_has_a_bom_a_header_and_one_line_per_published_cell(
     lines = lines[:-1]
     assert lines[0] == HEADER
     assert len(lines) == 1 + 2 * CELLS_2021 + CELLS_2019
-    assert lines[1] == "320801,甲县,2021,2021,proactive,regulations,issued,0"
-    assert "320801,甲县,2021,2021,applications,new_received,total,10" in lines
-    assert "320801,甲县,2021,2021,proactive,fees,amount,1.25" in lines
-    assert "32080101,甲县一镇,2021,2021,proactive,fees,amount,0.5" in lines
-    assert "32080201,乙县一镇,2021,2019,proactive,procurement,amount,9" in lines
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    keys = ("agency_code", "agency_name", "format", "section", "row", "column", "value", "amount")
+    picked = [tuple(r[k] for k in keys) for r in rows]
+    assert picked[0] == ("320801", "甲县", "2021", "proactive", "regulations", "issued", "0", "")
+    assert ("320801", "甲县", "2021", "applications", "new_received", "total", "10", "") in picked
+    assert ("320801", "甲县", "2021", "proactive", "fees", "amount", "", "1.25") in picked
+    assert ("32080101", "甲县一镇", "2021", "proactive", "fees", "amount", "", "0.5") in picked
+    assert ("32080201", "乙县一镇", "2019", "proactive", "procurement", "amount", "", "9") in picked
+    first = rows[0]
+    assert (first["parent_code"], first["year"], first["scope"], first["revision"]) == (
+        "3208",
+        "2021",
+        "agency",
+        "1",
+    )
+    assert (first["kind"], first["unit"], first["is_total"]) == ("count", "件", "false")
+    assert (first["section_zh"], first["row_zh"], first["column_zh"]) == (
+        "二、主动公开政府信息情况",
+        "规章",
+        "本年制发件数",
+    )
     assert not any(line.startswith("32080102,") for line in lines)  # a draft
     codes = [row[0] for row in csv.reader(io.StringIO("\n".join(lines[1:])))]
     assert list(dict.fromkeys(codes)) == ["320801", "32080101", "32080201"]
