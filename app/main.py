@@ -139,6 +139,7 @@ def _admin_token(settings: Settings) -> str:
 
 def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
+    from app.documents.official_router import router as official_documents_router
     from app.documents.router import router as documents_router
     from app.formats.router import router as formats_router
     from app.reports.router import router as reports_router
@@ -151,5 +152,6 @@ def _api_routers() -> list[Any]:
         summaries_router,
         formats_router,
         documents_router,
+        official_documents_router,
         workbooks_router,
     ]
