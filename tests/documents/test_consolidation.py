@@ -7,10 +7,12 @@ import io
 from typing import Any
 
 from docx import Document
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from app.agencies.models import Agency
+from app.ops.sample_data import load_sample
 from tests.factories import bearer, issue_key, make_agency
 from tests.summaries.helpers import body, store
 
@@ -194,3 +196,29 @@ def test_consolidation_docx_prints_the_sums(client: TestClient, session: Session
     first = [cell.text for cell in matrix.rows[3].cells]
     assert first[0] == "一、本年新收政府信息公开申请数量"
     assert first[3:] == ["18", "0", "0", "0", "0", "0", "18"]
+
+
+def test_huaian_2023_from_the_sample_is_hongze_2023_and_puts_balanced(
+    client: TestClient, clean_db: Engine, admin_headers: dict[str, str]
+) -> None:
+    load_sample(clean_db)
+    response = client.get("/api/v1/agencies/320800/consolidation/2023")
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    hongze = client.get("/api/v1/agencies/320813/reports/2023").json()
+    for section in ("proactive", "reviews"):
+        assert draft[section] == hongze[section], section
+    # 洪泽区 printed （六） as one row (its sub-rows blank); the draft has the 2021 sub-rows, 0.
+    parts = ("other_no_correction", "other_fee_unpaid", "other_misc")
+    assert {row: set(draft["applications"][row].values()) for row in parts} == dict.fromkeys(
+        parts, {0}
+    )
+    assert {k: v for k, v in draft["applications"].items() if k not in parts} == {
+        k: v for k, v in hongze["applications"].items() if k not in parts
+    }
+    assert draft["reviews"]["review"]["total"] == 11  # computed, not the 0 the PDF printed
+    assert draft["proactive"]["fees"]["amount"] == "7730.28"
+    put = client.put("/api/v1/agencies/320800/reports/2023", json=draft, headers=admin_headers)
+    assert put.status_code == 201, put.text
+    assert put.json()["error_count"] == 0
+    assert put.json()["scope"] == "consolidated"
