@@ -118,6 +118,9 @@ def _paragraph(word: Any, text: str) -> None:
 def _table(word: Any, table: Table) -> None:
     grid = word.add_table(rows=len(table.rows), cols=table.columns)
     grid.style = "Table Grid"
+    # Looked up once: python-docx finds a cell by walking the whole table each time. Merging
+    # keeps the top-left cell of every span, the only ones used below.
+    cells = [row.cells for row in grid.rows]
     taken: set[tuple[int, int]] = set()
     for r, row in enumerate(table.rows):
         column = 0
@@ -127,9 +130,9 @@ def _table(word: Any, table: Table) -> None:
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
                     taken.add((r + dr, column + dc))
-            target = grid.cell(r, column)
+            target = cells[r][column]
             if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(grid.cell(r + cell.rowspan - 1, column + cell.colspan - 1))
+                target = target.merge(cells[r + cell.rowspan - 1][column + cell.colspan - 1])
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = target.paragraphs[0]
             if cell.header or cell.is_number:

@@ -81,13 +81,18 @@ def printed_value(kind: ValueKind, value: CellValue) -> str:
 
 
 def printed_cells(report: ReportBody) -> dict[CellKey, CellValue]:
-    """What the tables print: the stated cells, and the totals the service computes where
-    the body omits them. A blank (null) stays blank: the agency did not report it."""
+    """What the tables print, cell by cell: the stated cells, and the totals the service
+    computes where the body omits them. A blank (null) stays blank: the agency did not
+    report it. Rows the layout does not print (（六）'s other form) are left out."""
     fmt = FORMATS[report.format]
     stated = to_cells(report)
     completed = complete(fmt, stated)
+    applications = fmt.section("applications")
+    shown = {row.key for row in applications_rows(applications, stated)}
     printed: dict[CellKey, CellValue] = {}
     for cell in fmt.cells():
+        if cell.section == applications.key and cell.row not in shown:
+            continue
         if cell.key in stated:
             printed[cell.key] = stated[cell.key]
         elif cell.is_total:
