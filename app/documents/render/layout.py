@@ -186,12 +186,11 @@ def matrix_table(
             middle.append(_header(column.label.zh, rowspan=header_depth - 1))
             index += 1
             continue
-        members = [c for c in columns[index:] if c.group == column.group]
         run = 0
         while index + run < len(columns) and columns[index + run].group == column.group:
             run += 1
         middle.append(_header(column.group.zh, colspan=run))
-        bottom.extend(_header(c.label.zh) for c in members[:run])
+        bottom.extend(_header(c.label.zh) for c in columns[index : index + run])
         index += run
     header = [top, tuple(middle)] + ([tuple(bottom)] if grouped else [])
     body: list[tuple[Cell, ...]] = []
@@ -223,6 +222,7 @@ def matrix_table(
 def row_of_groups_table(section: SectionSpec, values: Mapping[CellKey, CellValue]) -> Table:
     """四: one printed row of every group's cells under a two-level header."""
     rows = section.rows
+    # 行政复议 | 行政诉讼 › 未经复议直接起诉, 复议后起诉: one level of groups at most.
     levels = 1 + max(len(row.groups) for row in rows)  # header levels above the column labels
     header: list[list[Cell]] = [[] for _ in range(levels + 1)]
     position = 0
