@@ -106,7 +106,8 @@ def _one_way_of_other_handling(
     fmt: ReportFormat, cells: dict[CellKey, CellValue]
 ) -> dict[CellKey, CellValue]:
     """（六）其他处理: reports that gave only the subtotal add to it but not to its sub-rows;
-    then the sub-rows no longer add up to it, and the draft keeps the subtotal alone."""
+    then the sub-rows no longer add up to it, and the draft keeps the subtotal alone (as it
+    does when the sub-rows are blank: summed from a format without them)."""
     section = fmt.section("applications")
     subtotals = section.rows_with_role(RowRole.RESULT_SUBTOTAL)
     parts = section.rows_with_role(RowRole.RESULT_PART)
@@ -117,8 +118,9 @@ def _one_way_of_other_handling(
             if column.is_total:
                 continue
             key = (section.key, subtotal.key, column.key)
-            of_parts = sum(int(cells.get((section.key, p.key, column.key)) or 0) for p in parts)
-            if int(cells.get(key) or 0) != of_parts:
+            addends = [cells.get((section.key, p.key, column.key)) for p in parts]
+            # A blank sub-row (an old-format report has none) cannot stand beside the subtotal.
+            if None in addends or int(cells.get(key) or 0) != sum(int(a or 0) for a in addends):
                 return {k: v for k, v in cells.items() if k[1] not in {p.key for p in parts}}
     return cells
 

@@ -220,3 +220,30 @@ def test_huaian_2023_from_the_sample_is_hongze_2023_and_puts_balanced(
     assert put.status_code == 201, put.text
     assert put.json()["error_count"] == 0
     assert put.json()["scope"] == "consolidated"
+
+
+def test_a_late_filer_on_the_old_format_adds_only_the_cells_both_formats_have(
+    client: TestClient, session: Session
+) -> None:
+    city = make_agency(session, "3208", name="淮安市人民政府")
+    store(session, city, 2021, body("2021", new=2, granted=2, amount="4.5"))
+    old = body("2019", new=3, granted=3)
+    old["proactive"]["licensing"]["decisions"] = 7
+    store(session, make_agency(session, "320813", parent=city), 2021, old)
+    report = client.get("/api/v1/agencies/3208/consolidation/2021").json()
+    assert report["format"] == "2021"
+    assert _column(report, "new_received") == (5, 5)
+    assert report["proactive"]["licensing"] == {"decisions": 7}  # a cell both formats have
+    # Cells only the 2021 format has: blank, not the 2021 report's figure passed off as a sum.
+    assert report["proactive"]["fees"] == {"amount": None}
+    assert report["proactive"]["regulations"] == dict.fromkeys(
+        ("issued", "repealed", "in_force"), None
+    )
+    assert "other_misc" not in report["applications"]  # （六） as the one row both have
+    put = client.put(
+        "/api/v1/agencies/3208/reports/2021",
+        json=report,
+        headers=bearer(issue_key(session, city)),
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["error_count"] == 0
