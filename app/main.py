@@ -140,6 +140,8 @@ def _admin_token(settings: Settings) -> str:
 
 def _api_routers() -> list[Any]:
     """The domain routers, in the order the docs list them."""
+    from app.documents.consolidation_router import router as consolidation_router
+    from app.documents.official_router import router as official_documents_router
     from app.documents.router import router as documents_router
     from app.formats.router import router as formats_router
     from app.reports.feed import router as feed_router
@@ -156,5 +158,7 @@ def _api_routers() -> list[Any]:
         export_router,
         formats_router,
         documents_router,
+        official_documents_router,
+        consolidation_router,
         workbooks_router,
     ]

@@ -1,4 +1,5 @@
-"""The sample a newcomer sees on first start: the 灵武市 hierarchy and the seed report.
+"""The sample a newcomer sees on first start: the 灵武市 hierarchy and the seed report, and
+淮安市 with 洪泽区's published 2023 and 2024 reports (so 淮安市's 2023 consolidation has data).
 
 It goes through the same service functions as the API, so the sample is stored exactly as a
 PUT would store it. Loaded only into the default embedded database, only when it is empty,
@@ -21,7 +22,14 @@ from app.formats.samples import SAMPLE_DIR
 from app.formats.schema import parse_report
 from app.reports.service import Writer, put_report
 
-SEED_REPORT = ("640181-baitugang", 2020, "baitugang_2020.json")
+# In the order they are filed: 洪泽区 2023 before 2024, which the cross-year rules read.
+SAMPLE_REPORTS = (
+    ("640181-baitugang", 2020, "baitugang_2020.json"),
+    # As published, except the two 四 totals the report printed as 0 (维持 10 + 纠正 1 and
+    # 维持 5): left blank, so the service computes them and the report can be published.
+    ("320813", 2023, "hongze_2023.json"),
+    ("320813", 2024, "hongze_2024.json"),
+)
 SAMPLE_WRITER = Writer(written_by="sample")
 
 logger = logging.getLogger(__name__)
@@ -41,15 +49,18 @@ def load_sample(engine: Engine) -> bool:
         if session.exec(select(func.count()).select_from(Agency)).one():
             return False
         create_agencies(session, agencies=sample_agencies())
-        code, year, filename = SEED_REPORT
-        body = json.loads((SAMPLE_DIR / filename).read_text(encoding="utf-8"))
-        put_report(
-            session,
-            agency=get_agency_by_code(session, code),
-            year=year,
-            body=parse_report(body, year=year),
-            writer=SAMPLE_WRITER,
-            if_match=None,
-        )
-    logger.info("loaded the sample data: the 灵武市 hierarchy and the 白土岗乡 2020 report")
+        for code, year, filename in SAMPLE_REPORTS:
+            body = json.loads((SAMPLE_DIR / filename).read_text(encoding="utf-8"))
+            put_report(
+                session,
+                agency=get_agency_by_code(session, code),
+                year=year,
+                body=parse_report(body, year=year),
+                writer=SAMPLE_WRITER,
+                if_match=None,
+            )
+    logger.info(
+        "loaded the sample data: the 灵武市 hierarchy with the 白土岗乡 2020 report, "
+        "and 淮安市 with the 洪泽区 2023 and 2024 reports"
+    )
     return True
