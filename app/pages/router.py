@@ -32,5 +32,8 @@ async def index(request: Request) -> HTMLResponse:
 
 def install_pages(app: FastAPI) -> None:
     """The pages and their assets, served by the app itself (no other host, per the CSP)."""
+    from app.pages.board import router as board_router  # it renders with this module
+
     app.include_router(router)
+    app.include_router(board_router)
     app.mount("/static", static_files, name="static")

@@ -1,0 +1,26 @@
+"""The board: anonymous visitors see published or missing only, never a draft."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_anonymous_board_shows_no_draft(client: TestClient, admin_headers: dict[str, str]) -> None:
+    created = client.post(
+        "/api/v1/agencies",
+        json={"code": "B1", "name": "<script>x</script>局", "kind": "department"},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201, created.text
+    page = client.get("/board?year=2024&agency=B1")
+    assert page.status_code == 200
+    assert "<td>B1</td>" in page.text
+    assert "&lt;script&gt;x&lt;/script&gt;局" in page.text
+    assert "<script>x" not in page.text
+    assert "未填报：<strong>1</strong>" in page.text
+    assert "草稿" not in page.text
+    assert "已提交" not in page.text
+
+
+def test_unknown_agency_is_404(client: TestClient) -> None:
+    assert client.get("/board?year=2024&agency=NOPE").status_code == 404
