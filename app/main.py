@@ -26,6 +26,7 @@ from app.openapi import build_openapi, operation_id
 from app.ops.health import router as health_router
 from app.ops.migrate import current_revision, head_revision
 from app.ops.sample_data import load_sample
+from app.pages.router import install_pages
 
 logger = logging.getLogger("app")
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_docs(app)
+    install_pages(app)
     app.include_router(health_router)
     app.include_router(metrics.router)
     for router in _api_routers():

@@ -1,1 +1,1 @@
-"""Server-rendered pages in Chinese: the board, agencies, reports, filing."""
+"""Server-rendered pages for people (issue 17)."""
