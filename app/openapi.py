@@ -34,6 +34,10 @@ TAGS = [
         "the exports for statisticians (CSV, JSON Lines, a Data Package).",
     },
     {"name": "formats", "description": "The national formats and their rule catalogue."},
+    {
+        "name": "documents",
+        "description": "The official document (HTML, Word) and a government's consolidated draft.",
+    },
     {"name": "imports", "description": "Read a published document back into a report body."},
     {"name": "workbooks", "description": "Excel templates, workbook uploads and batch writes."},
     {"name": "operations", "description": "Health, readiness and metrics for operators."},
