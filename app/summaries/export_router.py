@@ -148,6 +148,7 @@ def get_export_lines(
 @router.get(
     "/datapackage.json",
     summary="A Frictionless Data Package describing the CSV export of the same query",
+    responses=problem_responses(404, 422),
 )
 def get_datapackage(request: Request, scope: ScopeDep, years: YearsDep) -> dict[str, Any]:
     """Its resource points at `export.csv` with the same query; the schema types each column
