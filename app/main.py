@@ -21,6 +21,7 @@ from app.http import metrics
 from app.http.body_limit import BodySizeLimitMiddleware
 from app.http.docs import install_docs
 from app.http.log import RequestIdMiddleware, configure_logging
+from app.http.methods import install_allowed_methods
 from app.http.ratelimit import RateLimitMiddleware, RateLimits
 from app.openapi import build_openapi, operation_id
 from app.ops.health import router as health_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.key_secret = key_secret(settings)
 
     install_error_handlers(app)
+    install_allowed_methods(app)
     install_docs(app)
     install_pages(app)
     app.include_router(health_router)

@@ -11,7 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.agencies.dependencies import require_authenticated
+from app.agencies.schemas import AgencyCreate, AgencyUpdate, KeyCreate
 from app.errors import PROBLEM_JSON, Problem
+from app.http.json_body import model_schemas
 from app.reports.openapi import request_schemas, section_examples, stored_report_examples
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -107,7 +109,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         contact=CONTACT,
         license_info=LICENSE,
     )
-    schema.setdefault("components", {}).setdefault("schemas", {}).update(request_schemas())
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(
+        {**request_schemas(), **model_schemas(AgencyCreate, AgencyUpdate, KeyCreate)}
+    )
     _mark_anonymous_access(schema, _token_required(app))
     _declare_common_errors(schema)
     _errors_as_problem_json(schema)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
 from app.agencies import keys, service
@@ -24,6 +24,7 @@ from app.agencies.schemas import (
 )
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.http.json_body import model_request_body, strict_model_body
 from app.types import AgencyCode
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"])
@@ -37,9 +38,14 @@ PAGE_LIMIT_MAX = 500
     status_code=201,
     summary="Register an agency",
     responses=problem_responses(401, 403, 409, 422),
+    openapi_extra=model_request_body(AgencyCreate),
 )
 def create_agency(
-    body: AgencyCreate, _admin: AdminDep, session: SessionDep, request: Request, response: Response
+    _admin: AdminDep,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    body: Annotated[AgencyCreate, strict_model_body(AgencyCreate)],
 ) -> AgencyDetail:
     """Administrator only. The code is the agency's identity for good: choose a stable one."""
     agency = service.create_agency(
@@ -97,8 +103,13 @@ def get_agency(access: AgencyReadDep, session: SessionDep) -> AgencyDetail:
     "/agencies/{code}",
     summary="Rename, reclassify or move an agency",
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=model_request_body(AgencyUpdate),
 )
-def update_agency(agency: AdminAgencyDep, body: AgencyUpdate, session: SessionDep) -> AgencyDetail:
+def update_agency(
+    agency: AdminAgencyDep,
+    session: SessionDep,
+    body: Annotated[AgencyUpdate, strict_model_body(AgencyUpdate)],
+) -> AgencyDetail:
     """Administrator only. Moving an agency (`parent_code`) moves everything below it; moving
     it under itself or one of its descendants is refused with 409."""
     changes = body.model_fields_set
@@ -117,12 +128,13 @@ def update_agency(agency: AdminAgencyDep, body: AgencyUpdate, session: SessionDe
     status_code=201,
     summary="Issue a key for an agency",
     responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=model_request_body(KeyCreate, required=False),
 )
 def issue_key(
     agency: AdminAgencyDep,
     session: SessionDep,
     request: Request,
-    body: Annotated[KeyCreate | None, Body()] = None,
+    body: Annotated[KeyCreate | None, strict_model_body(KeyCreate, required=False)],
 ) -> KeyIssued:
     """Administrator only. The key in the response is shown this once: only a hash of it is
     stored. It acts on this agency and every agency below it."""
