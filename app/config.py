@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     rate_limit_storage: str | None = Field(
         default=None, description="redis://… to share the limits across replicas; else in-process."
     )
+    page_session_hours: float = Field(
+        default=8.0, gt=0, le=24 * 30, description="How long a sign-in to the pages lasts."
+    )
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated addresses or networks whose X-Forwarded-For is believed.",

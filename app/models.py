@@ -2,6 +2,7 @@
 
 from app.agencies.models import Agency, ApiKey
 from app.agencies.tree_version import DataVersion
+from app.pages.models import PageSession
 from app.reports.changes import ReportChange
 from app.reports.models import Report, ReportCell, ReportRevision
 from app.summaries.models import SummaryRollup
@@ -10,6 +11,7 @@ __all__ = [
     "Agency",
     "ApiKey",
     "DataVersion",
+    "PageSession",
     "Report",
     "ReportCell",
     "ReportChange",

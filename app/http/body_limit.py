@@ -12,12 +12,13 @@ from app.errors import PayloadTooLarge, render_problem
 
 _REPORT_PATH = re.compile(r"^/api/v1/agencies/[^/]+/reports/[^/]+$")
 UPLOAD_POSTS = frozenset({"/api/v1/imports", "/api/v1/reports/batch"})
+_PAGE_UPLOAD_PATH = re.compile(r"^/file/[^/]+/[^/]+/upload$")  # the filing page's file input
 
 
 def is_upload(scope: Scope) -> bool:
     """Routes that take documents and workbooks: the upload limit instead of the JSON one."""
     method, path = scope.get("method"), scope.get("path", "")
-    if method == "POST" and path in UPLOAD_POSTS:
+    if method == "POST" and (path in UPLOAD_POSTS or _PAGE_UPLOAD_PATH.match(path)):
         return True
     if method == "PUT" and _REPORT_PATH.match(path):
         content_type = _header(scope, b"content-type") or ""

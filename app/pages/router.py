@@ -14,7 +14,14 @@ from app.pages.headers import PAGE_HEADERS
 
 _HERE = Path(__file__).parent
 # Jinja2Templates autoescapes .html templates: agency names and narrative are never markup.
-templates = Jinja2Templates(directory=_HERE / "templates")
+
+
+def _signed_in(request: Request) -> dict[str, Any]:
+    # Set by the page_visit dependency (app/pages/session.py): the nav's sign-in/sign-out item.
+    return {"visit": getattr(request.state, "page_visit", None)}
+
+
+templates = Jinja2Templates(directory=_HERE / "templates", context_processors=[_signed_in])
 static_files = StaticFiles(directory=_HERE / "static")
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +40,14 @@ async def index(request: Request) -> HTMLResponse:
 def install_pages(app: FastAPI) -> None:
     """The pages and their assets, served by the app itself (no other host, per the CSP)."""
     from app.pages.board import router as board_router  # it renders with this module
+    from app.pages.csrf import PageRefused
+    from app.pages.errors import page_refused
+    from app.pages.filing import router as filing_router
+    from app.pages.login import router as login_router
 
     app.include_router(router)
     app.include_router(board_router)
+    app.include_router(login_router)
+    app.include_router(filing_router)
+    app.add_exception_handler(PageRefused, page_refused)
     app.mount("/static", static_files, name="static")

@@ -22,7 +22,6 @@ from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.formats.definitions import FORMATS
-from app.formats.rules import evaluate
 from app.formats.schema import parse_report
 from app.formats.sections import SectionView, section_json
 from app.http.cache import ImmutableResponseCache
@@ -35,7 +34,6 @@ from app.reports.openapi import (
     report_request_body,
     validate_request_body,
 )
-from app.reports.rule_context import rule_context
 from app.reports.schemas import (
     PostTarget,
     ReportList,
@@ -47,6 +45,7 @@ from app.reports.schemas import (
     ValidateTarget,
     ValidationResult,
 )
+from app.reports.validation import check_report
 from app.reports.views import (
     NarrativeView,
     narrative_section,
@@ -366,20 +365,13 @@ def validate(
     target = ValidateTarget.parse(payload)
     body = parse_report(payload, year=target.year)
     agency = get_agency_by_code(session, target.agency_code)
-    previous = service.previous_year_cells(
+    evaluation = check_report(
         session,
         agency=agency,
         year=target.year,
+        body=body,
         include_unpublished=caller.may_act_on(agency),
-    )
-    context = rule_context(session, agency=agency, year=target.year, body=body)  # issue 14
-    evaluation = evaluate(
-        body,
-        year=target.year,
-        previous=previous,
         lang=lang,
-        agency_kind=context.agency_kind,
-        identical=context.identical,
     )
     return ValidationResult(
         valid=evaluation.valid, format=body.format, findings=evaluation.findings
