@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -96,12 +97,19 @@ class CheckedForm:
     form: FormData
 
 
-async def checked_form(request: Request, visit: PageVisitDep) -> CheckedForm:
+async def checked_form(request: Request, visit: PageVisitDep) -> AsyncIterator[CheckedForm]:
     """The form of a signed-in POST, or 403: no session, a wrong token, another site."""
     check_origin(request)
     form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
-    if visit.by_bearer:
-        return CheckedForm(visit, form)
+    try:
+        if not visit.by_bearer:
+            _check_session_token(request, visit, form)
+        yield CheckedForm(visit, form)
+    finally:
+        await form.close()  # an uploaded file's temporary file
+
+
+def _check_session_token(request: Request, visit: PageVisit, form: FormData) -> None:
     if visit.session is None:
         raise PageRefused(403, "登录已失效，请重新登录后再提交。")
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
@@ -109,7 +117,6 @@ async def checked_form(request: Request, visit: PageVisitDep) -> CheckedForm:
         sent.encode(), visit.session.csrf_token.encode()
     ):
         raise PageRefused(403, REFUSED)
-    return CheckedForm(visit, form)
 
 
 CheckedFormDep = Annotated[CheckedForm, Depends(checked_form)]

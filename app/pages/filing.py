@@ -70,7 +70,6 @@ class Loaded:
 
     fmt: ReportFormat
     values: dict[str, str]
-    placeholders: dict[str, str] = field(default_factory=dict)  # computed totals
     kept: dict[str, Any] = field(default_factory=dict)  # fields the form does not show
     etag: str = ""  # "" for a report not stored yet
     revision: int | None = None
@@ -84,6 +83,7 @@ class Shown:
     findings: list[dict[str, Any]] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # field → Chinese message
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
+    computed: dict[str, str] = field(default_factory=dict)  # totals left blank, as summed
     notice: str | None = None
     notice_kind: str = "ok"
     report_link: bool = False
@@ -114,14 +114,12 @@ def load(session: Session, agency: Agency, year: int) -> Loaded:
         return Loaded(fmt, figures_as_text(fmt, known.report.values))
     fmt = FORMATS[stored.revision.format]
     body = stored.body().model_dump(mode="json", exclude_none=True)
-    computed = {key: stored.cells[key] for key in stored.computed if key in stored.cells}
     return Loaded(
         fmt,
         values={
             **figures_as_text(fmt, stored.cells, skip=stored.computed),
             **other_fields_as_text(body),
         },
-        placeholders=figures_as_text(fmt, computed),
         kept=body,
         etag=stored.etag,
         revision=stored.revision.revision,
@@ -149,6 +147,8 @@ def check_typed(
         session, agency=agency, year=year, body=body, include_unpublished=True
     )
     shown.findings = [finding.model_dump(mode="json") for finding in evaluation.findings]
+    computed = {key: evaluation.cells[key] for key in evaluation.computed}
+    shown.computed = figures_as_text(fmt, computed)
     return shown
 
 
@@ -260,6 +260,7 @@ def validate_typed(
             "findings": shown.findings,
             "problems": shown.problems,
             "fields": field_messages(shown),
+            "computed": shown.computed,
             "error_count": error_count(shown),
             "warning_count": sum(1 for f in shown.findings if f["severity"] == "warning"),
         },
@@ -383,7 +384,6 @@ def upload(
         **figures_as_text(loaded.fmt, to_cells(body)),
         **other_fields_as_text(body.model_dump(mode="json", exclude_none=True)),
     }
-    loaded.placeholders = {}
     shown = check_typed(session, agency, year, loaded.fmt, values, loaded.kept)
     shown.diagnostics = imported.diagnostics
     shown.notice = f"已读取 {file.filename}：请核对下面的数字和核对结果，确认后保存。"

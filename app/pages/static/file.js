@@ -38,6 +38,15 @@
     }
   }
 
+  // Totals left blank are summed by the service: shown greyed in their empty inputs.
+  function totals(computed) {
+    form.querySelectorAll("td[data-cell] input").forEach((input) => {
+      const value = computed[input.name];
+      if (value === undefined) input.removeAttribute("placeholder");
+      else input.placeholder = value;
+    });
+  }
+
   function list(result) {
     const summary = document.getElementById("findings-summary");
     const items = document.getElementById("findings-list");
@@ -81,6 +90,7 @@
     const result = await response.json();
     clearMarks();
     mark(result.fields);
+    totals(result.computed);
     list(result);
     form.dataset.checked = String(number);
   }
