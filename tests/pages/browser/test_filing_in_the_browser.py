@@ -144,8 +144,10 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_writes_nothing(
     expect(page.locator("main")).to_contain_text("表单已失效或来源不明")
 
     forged = page.evaluate(
-        """async () => (await fetch('/file/320831/2024', {method: 'POST',
-            body: new URLSearchParams({status: 'published', '/proactive/regulations/issued': '9'})})).status"""
+        """async () => (await fetch('/file/320831/2024', {
+            method: 'POST',
+            body: new URLSearchParams({status: 'published', '/proactive/regulations/issued': '9'}),
+        })).status"""
     )
     assert forged == 403
     assert api(site, f"/agencies/320831/reports/{YEAR}", site.city_key).status_code == 404
