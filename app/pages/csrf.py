@@ -43,10 +43,17 @@ class PageRefused(Exception):
 
 
 def check_origin(request: Request) -> None:
-    """Refuse a POST the browser marks as sent from another site."""
+    """Refuse a POST the browser marks as sent from another site.
+
+    ``Sec-Fetch-Site`` (every current browser) decides when present: it needs no idea of the
+    site's own address, which a proxy may rewrite in ``Host``. Otherwise ``Origin`` must name
+    the host the request was sent to.
+    """
     fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        raise PageRefused(403, REFUSED)
+    if fetch_site is not None:
+        if fetch_site not in ("same-origin", "none"):
+            raise PageRefused(403, REFUSED)
+        return
     origin = request.headers.get("Origin")
     if origin is None:
         return

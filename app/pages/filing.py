@@ -53,6 +53,7 @@ from app.reports.router import writer_of
 from app.reports.validation import check_report
 from app.types import AgencyCodePath, YearPath
 from app.workbooks.prefill import known_report
+from app.workbooks.reader import read_workbook
 
 router = APIRouter(include_in_schema=False)
 
@@ -338,6 +339,19 @@ def save(
     )
 
 
+class ForeignWorkbook(UnprocessableError):
+    code = "workbook_foreign"
+
+
+def refuse_foreign_workbook(data: bytes, agency: Agency, year: int) -> None:
+    """A workbook marked for another agency or year is a mix-up, as the workbook PUT says."""
+    read = read_workbook(data)
+    if read.agency_code and read.agency_code != agency.code:
+        raise ForeignWorkbook(f"这是机关 {read.agency_code} 的表格，不是{agency.name}的")
+    if read.year is not None and read.year != year:
+        raise ForeignWorkbook(f"这是 {read.year} 年度的表格，不是 {year} 年度的")
+
+
 @router.post("/file/{code}/{year}/upload", response_class=HTMLResponse)
 def upload(
     request: Request,
@@ -364,8 +378,11 @@ def upload(
     )
     settings = request.app.state.settings
     limits = ImportLimits(settings.import_timeout_seconds, settings.import_max_pages)
+    data = file.file.read()
     try:
-        imported = import_document(file.file.read(), media_type, year=year, limits=limits)
+        if media_type == XLSX:
+            refuse_foreign_workbook(data, agency, year)
+        imported = import_document(data, media_type, year=year, limits=limits)
     except ProblemError as error:
         shown = Shown(notice=f"无法读取该文件：{error.detail}", notice_kind="error")
         return render_form(

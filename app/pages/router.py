@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.pages.headers import PAGE_HEADERS
+from app.pages.session import PageVisitDep
 
 _HERE = Path(__file__).parent
 # Jinja2Templates autoescapes .html templates: agency names and narrative are never markup.
@@ -33,7 +34,7 @@ def render(request: Request, template: str, context: dict[str, Any]) -> HTMLResp
 
 
 @router.get("/", response_class=HTMLResponse)
-async def index(request: Request) -> HTMLResponse:
+async def index(request: Request, _visit: PageVisitDep) -> HTMLResponse:
     return render(request, "index.html", {"title": "首页"})
 
 

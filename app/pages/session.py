@@ -28,6 +28,7 @@ from app.agencies.keys import authenticate_key
 from app.agencies.models import Agency, ApiKey
 from app.config import Settings
 from app.db import begin_write, row_id, utcnow
+from app.http.ratelimit import RateLimits
 from app.pages.models import PageSession
 
 SESSION_COOKIE = "disclosure_session"
@@ -180,6 +181,9 @@ async def _visit(request: Request, credentials: HTTPAuthorizationCredentials | N
     )
     if signed_in is None:
         return PageVisit(ANONYMOUS)
+    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    if limits is not None:  # the bucket of the key the session stands for, as with a token
+        await run_in_threadpool(limits.check_caller, signed_in.caller.bucket)
     return PageVisit(signed_in.caller, signed_in)
 
 

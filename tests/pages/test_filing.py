@@ -318,3 +318,17 @@ def test_a_file_the_service_cannot_read_is_explained(signed_in: TestClient) -> N
     )
     assert response.status_code == 415
     assert "无法读取该文件" in response.text
+
+
+def test_a_workbook_of_another_agency_is_not_read_into_the_form(signed_in: TestClient) -> None:
+    token, etag = opened(signed_in)
+    response = signed_in.post(
+        f"{PAGE}/upload",
+        data={"csrf_token": token, "etag": etag},
+        files={
+            "file": ("清江浦区.xlsx", broken_workbook("320812", "淮安市清江浦区人民政府"), XLSX)
+        },
+    )
+    assert response.status_code == 422
+    assert "这是机关 320812 的表格，不是淮安市洪泽区人民政府的" in response.text
+    assert input_value(response.text, GRANTED) == ""

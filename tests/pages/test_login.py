@@ -232,3 +232,9 @@ def test_the_session_cookie_does_not_authorize_the_api(client: TestClient, key: 
     sign_in(client, key)
     response = client.put("/api/v1/agencies/320813/reports/2024", json=hongze(2024))
     assert response.status_code == 401
+
+
+def test_sec_fetch_site_decides_when_a_proxy_rewrote_the_host(client: TestClient, key: str) -> None:
+    # The browser's own word wins over comparing Origin with a Host a proxy may have changed.
+    headers = {"Origin": "https://disclosure.example.gov.cn", "Sec-Fetch-Site": "same-origin"}
+    assert post_login_with(client, key, headers).status_code == 303
