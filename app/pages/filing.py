@@ -287,7 +287,10 @@ def save(
     etag = typed.get("etag", "")
     loaded.etag = etag  # the form keeps the revision it was opened from, whatever happens
 
-    def again(status_code: int, shown: Shown) -> Response:
+    def again(status_code: int, notice: str) -> Response:
+        # Every refusal shows the figures as typed with their findings, as the live check does.
+        shown = check_typed(session, agency, year, loaded.fmt, typed, loaded.kept)
+        shown.notice, shown.notice_kind = notice, "error"
         return render_form(
             request,
             visit,
@@ -300,11 +303,9 @@ def save(
         )
 
     posted = read_form(loaded.fmt, typed, kept=loaded.kept)
+    if posted.problems:
+        return again(422, "有填写不是数字的单元格，未保存。")
     try:
-        if posted.problems:
-            shown = check_typed(session, agency, year, loaded.fmt, typed, loaded.kept)
-            shown.notice, shown.notice_kind = "有填写不是数字的单元格，未保存。", "error"
-            return again(422, shown)
         body = parse_report({**posted.body, "status": status}, year=year)
         stored, _ = service.put_report(
             session,
@@ -315,25 +316,18 @@ def save(
             if_match=etag or None,
             if_none_match=None if etag else "*",
         )
-    except ReportSchemaError as error:
-        shown = Shown(problems=schema_problems(error), notice="有不符合格式要求的内容，未保存。")
-        shown.notice_kind = "error"
-        return again(422, shown)
+    except ReportSchemaError:
+        return again(422, "有不符合格式要求的内容，未保存。")
     except PreconditionFailed:
         current = f"第 {loaded.revision} 版" if loaded.revision else "已有报告"
-        shown = Shown(notice=STALE.format(current=current), notice_kind="error")
-        return again(412, shown)
+        return again(412, STALE.format(current=current))
     except ConflictError:
-        shown = Shown(notice="有人同时保存了本报告，您的修改没有保存，请重新打开本页。")
-        shown.notice_kind = "error"
-        return again(409, shown)
-    except UnprocessableError as error:
-        shown = Shown(findings=list(error.extensions.get("findings") or []), notice_kind="error")
-        shown.notice = (
-            f"报告有违反勾稽关系的错误，不能{STATUS_NAMES[status].removeprefix('已')}；"
-            "请改正标出的单元格，或先保存为草稿。"
+        return again(409, "有人同时保存了本报告，您的修改没有保存，请重新打开本页。")
+    except UnprocessableError:
+        action = STATUS_NAMES[status].removeprefix("已")
+        return again(
+            422, f"报告有违反勾稽关系的错误，不能{action}；请改正标出的单元格，或先保存为草稿。"
         )
-        return again(422, shown)
     return RedirectResponse(
         f"/file/{quote(agency.code)}/{year}?saved={stored.revision.revision}", status_code=303
     )

@@ -238,3 +238,36 @@ def test_sec_fetch_site_decides_when_a_proxy_rewrote_the_host(client: TestClient
     # The browser's own word wins over comparing Origin with a Host a proxy may have changed.
     headers = {"Origin": "https://disclosure.example.gov.cn", "Sec-Fetch-Site": "same-origin"}
     assert post_login_with(client, key, headers).status_code == 303
+
+
+def test_replicas_on_one_database_share_sign_in_and_sign_out(
+    database_url: str, client: TestClient, key: str
+) -> None:
+    other: FastAPI = create_app(make_settings(database_url))  # a second replica
+    try:
+        replica = TestClient(other)
+        sign_in(client, key)
+        token = client.cookies[SESSION_COOKIE]
+        replica.cookies.set(SESSION_COOKIE, token)  # the load balancer sends the next one there
+        page = replica.get(FILE_PAGE)
+        assert page.status_code == 200
+        replica.post("/logout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert client.get(FILE_PAGE, follow_redirects=False).status_code == 303
+    finally:
+        other.state.engine.dispose()
+
+
+def test_a_new_admin_token_ends_the_sessions_of_the_old_one(
+    database_url: str, client: TestClient, agency: Agency
+) -> None:
+    sign_in(client, ADMIN_TOKEN)
+    token = client.cookies[SESSION_COOKIE]
+    rotated: FastAPI = create_app(
+        make_settings(database_url, admin_token="rotated-admin-token-0123456789abcdef0123")
+    )
+    try:
+        replica = TestClient(rotated)
+        replica.cookies.set(SESSION_COOKIE, token)
+        assert replica.get(FILE_PAGE, follow_redirects=False).status_code == 303
+    finally:
+        rotated.state.engine.dispose()
