@@ -54,6 +54,7 @@ def _login_page(request: Request, *, next_path: str, error: str | None, status: 
         {"title": "登录", "csrf_token": token, "next": next_path, "error": error},
     )
     response.status_code = status
+    response.headers["Cache-Control"] = "no-store"  # its token is bound to this browser's cookie
     set_login_cookie(response, nonce, settings=request.app.state.settings)
     return response
 

@@ -30,7 +30,12 @@ router = APIRouter(include_in_schema=False)
 
 def render(request: Request, template: str, context: dict[str, Any]) -> HTMLResponse:
     """A page with the security headers every page carries."""
-    return templates.TemplateResponse(request, template, context, headers=PAGE_HEADERS)
+    response = templates.TemplateResponse(request, template, context, headers=PAGE_HEADERS)
+    visit = getattr(request.state, "page_visit", None)
+    if visit is not None and visit.caller.kind != "anonymous":
+        # It names who is signed in and holds the session's CSRF token: never in a cache.
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -61,6 +61,7 @@ def test_the_login_form_carries_a_token_bound_to_its_own_cookie(client: TestClie
     assert response.status_code == 200
     assert 'name="next" value="/file/320813/2024"' in response.text
     assert '<input id="key" name="key" type="password"' in response.text
+    assert response.headers["cache-control"] == "no-store"
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("disclosure_login_csrf=")
     assert "HttpOnly" in cookie
@@ -156,6 +157,7 @@ def test_logout_ends_the_session_in_the_database(
     token = client.cookies[SESSION_COOKIE]
     page = client.get(FILE_PAGE)
     assert "已登录：淮安市洪泽区人民政府" in page.text
+    assert client.get("/").headers["cache-control"] == "private, no-store"
 
     response = client.post(
         "/logout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False
