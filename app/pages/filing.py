@@ -8,32 +8,27 @@ overwrite each other; the authorization is the API's (``authorize_write_on``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
 
 from app.agencies.dependencies import Caller, authorize_write_on
 from app.agencies.models import Agency
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
-from app.documents.importer import ImportLimits, import_document
-from app.documents.readers import MEDIA_TYPE_BY_SUFFIX, XLSX
 from app.errors import (
     ConflictError,
     ForbiddenError,
     NotFoundError,
     PreconditionFailed,
-    ProblemError,
     UnprocessableError,
 )
 from app.formats.definitions import FORMATS, ReportFormat
 from app.formats.problems import ReportSchemaError
-from app.formats.schema import parse_report, to_cells
+from app.formats.schema import parse_report
 from app.pages.csrf import CheckedFormDep, PageRefused
 from app.pages.filing_form import (
     CONTACT_FIELDS,
@@ -53,12 +48,10 @@ from app.reports.router import writer_of
 from app.reports.validation import check_report
 from app.types import AgencyCodePath, YearPath
 from app.workbooks.prefill import known_report
-from app.workbooks.reader import read_workbook
 
 router = APIRouter(include_in_schema=False)
 
 STATUS_NAMES = {"draft": "草稿", "submitted": "已提交", "published": "已公开"}
-UPLOAD_SUFFIXES = {**MEDIA_TYPE_BY_SUFFIX, ".xlsx": XLSX}
 STALE = (
     "在您打开本页之后，已有人保存了本报告的新版本（{current}）。您的修改没有保存，"
     "以免覆盖他人的修改：请记下需要保留的内容，重新打开本页后再填写。"
@@ -90,7 +83,7 @@ class Shown:
     report_link: bool = False
 
 
-def _agency_for(session: Session, caller: Caller, code: str) -> Agency:
+def agency_for(session: Session, caller: Caller, code: str) -> Agency:
     """The agency the caller may file for: 404 unknown, 403 not the caller's (as the API)."""
     try:
         agency = get_agency_by_code(session, code)
@@ -235,7 +228,7 @@ def file_page(
     if visit.caller.kind == "anonymous":
         target = quote(f"/file/{code}/{year}", safe="/")
         return RedirectResponse(f"/login?next={target}", status_code=303)
-    agency = _agency_for(session, visit.caller, code)
+    agency = agency_for(session, visit.caller, code)
     loaded = load(session, agency, year)
     shown = check_typed(session, agency, year, loaded.fmt, loaded.values, loaded.kept)
     if saved is not None and saved == loaded.revision and loaded.status:
@@ -253,7 +246,7 @@ def validate_typed(
     checked: CheckedFormDep, session: SessionDep, code: AgencyCodePath, year: YearPath
 ) -> JSONResponse:
     """The findings of the form as typed, for file.js: the checks a save makes, by field."""
-    agency = _agency_for(session, checked.visit.caller, code)
+    agency = agency_for(session, checked.visit.caller, code)
     loaded = load(session, agency, year)
     shown = check_typed(session, agency, year, loaded.fmt, _typed_of(checked.form), loaded.kept)
     return JSONResponse(
@@ -278,7 +271,7 @@ def save(
     year: YearPath,
 ) -> Response:
     visit = checked.visit
-    agency = _agency_for(session, visit.caller, code)
+    agency = agency_for(session, visit.caller, code)
     loaded = load(session, agency, year)
     typed = _typed_of(checked.form)
     status = typed.get("status", "draft")
@@ -331,71 +324,3 @@ def save(
     return RedirectResponse(
         f"/file/{quote(agency.code)}/{year}?saved={stored.revision.revision}", status_code=303
     )
-
-
-class ForeignWorkbook(UnprocessableError):
-    code = "workbook_foreign"
-
-
-def refuse_foreign_workbook(data: bytes, agency: Agency, year: int) -> None:
-    """A workbook marked for another agency or year is a mix-up, as the workbook PUT says."""
-    read = read_workbook(data)
-    if read.agency_code and read.agency_code != agency.code:
-        raise ForeignWorkbook(f"这是机关 {read.agency_code} 的表格，不是{agency.name}的")
-    if read.year is not None and read.year != year:
-        raise ForeignWorkbook(f"这是 {read.year} 年度的表格，不是 {year} 年度的")
-
-
-@router.post("/file/{code}/{year}/upload", response_class=HTMLResponse)
-def upload(
-    request: Request,
-    checked: CheckedFormDep,
-    session: SessionDep,
-    code: AgencyCodePath,
-    year: YearPath,
-) -> Response:
-    """Read a workbook or a document into the form, as POST /api/v1/imports reads it: nothing
-    is stored until the form is saved. A figure that could not be read stays blank, with the
-    reader's diagnostic beside it."""
-    visit = checked.visit
-    agency = _agency_for(session, visit.caller, code)
-    loaded = load(session, agency, year)
-    loaded.etag = str(checked.form.get("etag") or "")
-    file = checked.form.get("file")
-    if not isinstance(file, UploadFile) or not file.filename:
-        shown = Shown(notice="请选择要上传的文件。", notice_kind="error")
-        return render_form(
-            request, visit, agency, year, loaded, values=loaded.values, shown=shown, status_code=422
-        )
-    media_type = UPLOAD_SUFFIXES.get(
-        PurePath(file.filename).suffix.lower(), file.content_type or ""
-    )
-    settings = request.app.state.settings
-    limits = ImportLimits(settings.import_timeout_seconds, settings.import_max_pages)
-    data = file.file.read()
-    try:
-        if media_type == XLSX:
-            refuse_foreign_workbook(data, agency, year)
-        imported = import_document(data, media_type, year=year, limits=limits)
-    except ProblemError as error:
-        shown = Shown(notice=f"无法读取该文件：{error.detail}", notice_kind="error")
-        return render_form(
-            request,
-            visit,
-            agency,
-            year,
-            loaded,
-            values=loaded.values,
-            shown=shown,
-            status_code=error.status,
-        )
-    body = imported.body
-    loaded.fmt = FORMATS[body.format]
-    values = {
-        **figures_as_text(loaded.fmt, to_cells(body)),
-        **other_fields_as_text(body.model_dump(mode="json", exclude_none=True)),
-    }
-    shown = check_typed(session, agency, year, loaded.fmt, values, loaded.kept)
-    shown.diagnostics = imported.diagnostics
-    shown.notice = f"已读取 {file.filename}：请核对下面的数字和核对结果，确认后保存。"
-    return render_form(request, visit, agency, year, loaded, values=values, shown=shown)

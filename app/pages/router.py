@@ -49,11 +49,13 @@ def install_pages(app: FastAPI) -> None:
     from app.pages.csrf import PageRefused
     from app.pages.errors import page_refused
     from app.pages.filing import router as filing_router
+    from app.pages.filing_upload import router as upload_router
     from app.pages.login import router as login_router
 
     app.include_router(router)
     app.include_router(board_router)
     app.include_router(login_router)
     app.include_router(filing_router)
+    app.include_router(upload_router)
     app.add_exception_handler(PageRefused, page_refused)
     app.mount("/static", static_files, name="static")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from sqlmodel import Session
 
 from app.db import create_db_engine
@@ -83,6 +83,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
+    # The machine may be busy (two cores, several suites): waits are for events, and generous.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as driver:
         yield driver
 

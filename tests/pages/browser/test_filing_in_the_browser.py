@@ -43,7 +43,7 @@ def sign_in_with_keyboard(page: Page, key: str) -> None:
     expect(page.locator("#key")).to_be_focused()  # autofocus: no click needed
     page.keyboard.type(key)
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/login" not in url)  # the session cookie is set by now
 
 
 def api(site: Site, path: str, token: str | None = None) -> httpx.Response:
@@ -105,7 +105,7 @@ def test_an_agency_uploads_fixes_and_publishes(site: Site, page: Page, screensho
         ],
     )
     page.get_by_role("button", name="读取文件").click()
-    page.wait_for_load_state()
+    page.wait_for_url(f"**/file/320813/{YEAR}/upload")
     expect(cell(page, RESULTS_TOTAL)).to_have_class(FINDING)
     expect(cell(page, RESULTS_TOTAL)).to_contain_text("相差 1")
     expect(page.locator("#findings-list")).to_contain_text("办理结果总计(96)")
@@ -117,7 +117,7 @@ def test_an_agency_uploads_fixes_and_publishes(site: Site, page: Page, screensho
     expect(page.locator("#findings-summary")).not_to_contain_text("错误 1")
 
     page.get_by_role("button", name="公开").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**?saved=1")
     expect(page.locator("#notice")).to_contain_text("已保存为第 1 版，状态：已公开")
     page.screenshot(path=screenshots / "after-publish.png", full_page=True)
 
@@ -138,9 +138,10 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_writes_nothing(
         "document.querySelectorAll('#report-form input[name=csrf_token]')"
         ".forEach(field => field.remove())"
     )
-    page.get_by_role("button", name="保存草稿").click()
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "无权操作"
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="保存草稿").click()
+    assert posted.value.status == 403
+    expect(page.locator("h1")).to_have_text("无权操作")
     expect(page.locator("main")).to_contain_text("表单已失效或来源不明")
 
     forged = page.evaluate(
@@ -167,7 +168,7 @@ def test_the_form_is_filled_and_saved_with_the_keyboard(site: Site, page: Page) 
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.name") == next_field
     page.keyboard.press("Enter")  # the form's first button: 保存草稿
-    page.wait_for_load_state()
+    page.wait_for_url("**?saved=1")
     expect(page.locator("#notice")).to_contain_text("状态：草稿")
 
     stored = api(site, f"/agencies/320831/reports/{YEAR}", site.keyboard_key).json()
