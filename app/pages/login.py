@@ -69,15 +69,16 @@ async def login_form(
 def _sign_in(request: Request, token: str, previous: str | None) -> tuple[str, SignedIn]:
     state = request.app.state
     with Session(state.engine, expire_on_commit=False) as session:
-        if previous:  # a new sign-in replaces the browser's earlier session
-            sign_out(session, session_token=previous, key_secret=state.key_secret)
-        return sign_in(
+        signed_in = sign_in(
             session,
             token=token,
             admin_token=state.admin_token,
             key_secret=state.key_secret,
             hours=state.settings.page_session_hours,
         )
+        if previous:  # a new sign-in replaces the browser's earlier session
+            sign_out(session, session_token=previous, key_secret=state.key_secret)
+        return signed_in
 
 
 @router.post("/login", response_class=HTMLResponse)

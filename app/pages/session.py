@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from app.agencies.dependencies import ANONYMOUS, Caller, get_caller
-from app.agencies.keys import authenticate_key
+from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
 from app.config import Settings
 from app.db import begin_write, row_id, utcnow
@@ -79,6 +79,7 @@ def sign_in(
         row.admin_token_hash = _hash(key_secret, admin_token)
     else:
         api_key, agency = authenticate_key(session, token=token, key_secret=key_secret)
+        record_use(session, api_key=api_key)  # signing in is a use: the key is not dormant
         caller = Caller(kind="agency", agency=agency, key=api_key)
         row.api_key_id = row_id(api_key)
     session_token = secrets.token_urlsafe(32)

@@ -273,3 +273,18 @@ def test_a_new_admin_token_ends_the_sessions_of_the_old_one(
         assert replica.get(FILE_PAGE, follow_redirects=False).status_code == 303
     finally:
         rotated.state.engine.dispose()
+
+
+def test_signing_in_again_replaces_the_session_and_a_wrong_key_keeps_it(
+    client: TestClient, key: str, engine: Engine
+) -> None:
+    sign_in(client, key)
+    first = client.cookies[SESSION_COOKIE]
+    assert post_login(client, "dsk_wrong").status_code == 401
+    assert client.cookies[SESSION_COOKIE] == first
+    assert client.get(FILE_PAGE).status_code == 200
+
+    sign_in(client, key)  # the browser still holds the first session's cookie
+    assert client.cookies[SESSION_COOKIE] != first
+    with Session(engine) as db:
+        assert len(db.exec(select(PageSession)).all()) == 1
