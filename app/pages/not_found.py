@@ -1,0 +1,14 @@
+"""The Chinese 404 page the pages answer with, instead of the API's problem JSON."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from app.pages.router import render
+
+
+def not_found_page(request: Request, message: str) -> HTMLResponse:
+    response = render(request, "not_found.html", {"title": "未找到", "message": message})
+    response.status_code = 404
+    return response
