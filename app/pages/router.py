@@ -32,8 +32,12 @@ async def index(request: Request) -> HTMLResponse:
 
 def install_pages(app: FastAPI) -> None:
     """The pages and their assets, served by the app itself (no other host, per the CSP)."""
-    from app.pages.board import router as board_router  # it renders with this module
+    from app.pages.agency import router as agency_router  # they render with this module
+    from app.pages.board import router as board_router
+    from app.pages.report import router as report_router
 
     app.include_router(router)
     app.include_router(board_router)
+    app.include_router(agency_router)
+    app.include_router(report_router)
     app.mount("/static", static_files, name="static")
