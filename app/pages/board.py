@@ -55,6 +55,9 @@ def board_today() -> date:
     return china_today()
 
 
+TodayDep = Annotated[date, Depends(board_today)]
+
+
 @dataclass(frozen=True)
 class BoardParams:
     """The board's query string, parsed; the page, its links and its downloads share it."""
@@ -83,7 +86,8 @@ class BoardParams:
 
 
 def board_params(
-    year: Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX)],
+    today: TodayDep,
+    year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     agency: Annotated[str | None, Query(max_length=64)] = None,
     status: FilingStatus | None = None,
     late: bool = False,
@@ -94,11 +98,12 @@ def board_params(
     size: Annotated[int, Query(ge=10, le=500)] = DEFAULT_PAGE_SIZE,
 ) -> BoardParams:
     search = q.strip() if q else None
+    # Without a year: the reports due this year, those of last year.
+    year = year if year is not None else today.year - 1
     return BoardParams(year, agency or None, status, late, search or None, sort, order, page, size)
 
 
 BoardParamsDep = Annotated[BoardParams, Depends(board_params)]
-TodayDep = Annotated[date, Depends(board_today)]
 
 
 def _query(

@@ -87,7 +87,11 @@ def _listed(findings: list[Finding], stored: StoredReport) -> list[ListedFinding
             severity=finding.severity,
             message=finding.message,
             cells=tuple(
-                CellLink(pointer, cell_label(fmt, pointer), cell_id(pointer) if pointer in printed else None)
+                CellLink(
+                    pointer,
+                    cell_label(fmt, pointer),
+                    cell_id(pointer) if pointer in printed else None,
+                )
                 for pointer in finding.cells
             ),
         )

@@ -277,12 +277,21 @@ def test_bad_query_values_are_problems_naming_the_field(client: TestClient) -> N
         ("year=2024&sort=bogus", "#/query/sort"),
         ("year=2024&size=7", "#/query/size"),
         ("year=1900", "#/query/year"),
-        ("", "#/query/year"),
+        ("year=2024&page=0", "#/query/page"),
     ):
         response = client.get(f"/board?{query}")
         assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"
         assert [error["pointer"] for error in response.json()["errors"]] == [pointer]
+
+
+def test_without_a_year_the_board_shows_the_reports_due_this_year(
+    client: TestClient, session: Session, today: date
+) -> None:
+    _build(session)
+    page = client.get("/board?agency=3208").text
+    assert "<h1>2024 年度填报情况：淮安市人民政府</h1>" in page
+    assert '<input type="hidden" name="year" value="2024">' in page
 
 
 def test_unknown_agency_is_a_chinese_404_page(client: TestClient) -> None:
@@ -442,3 +451,10 @@ def test_a_board_of_every_agency_without_a_subtree(
     page = client.get(f"/board?year={YEAR}", headers=admin_headers).text
     assert "6401" in codes(page)
     assert len(rows(page)) == 8
+
+
+def test_home_page_and_navigation_link_to_the_board(client: TestClient) -> None:
+    text = client.get("/").text
+    assert '<li><a href="/board">填报情况看板</a></li>' in text  # the navigation
+    assert '<li><a href="/board">填报情况看板</a>：' in text  # the home page's list
+    assert "填报情况看板、机关页面、报告页面" not in text
