@@ -63,8 +63,10 @@ def test_anonymous_visitors_see_published_reports_only(
     base = "/api/v1/agencies/320813/reports/2023"
     assert (
         '<tr><th scope="row"><a href="/agencies/320813/reports/2023">2023 年度报告</a></th>'
-        f'<td>已公开</td><td>1</td><td>0</td><td>0</td><td><a href="{base}/document.html">网页版</a>'
-        f' · <a href="{base}/document.docx">Word</a> · <a href="{base}/workbook.xlsx">工作簿</a></td></tr>'
+        "<td>已公开</td><td>1</td><td>0</td><td>0</td>"
+        f'<td><a href="{base}/document.html">网页版</a>'
+        f' · <a href="{base}/document.docx">Word</a>'
+        f' · <a href="{base}/workbook.xlsx">工作簿</a></td></tr>'
     ) in text
 
 
@@ -96,7 +98,8 @@ def test_trend_table_and_chart_from_published_reports(client: TestClient, sessio
     trend = text.split('<table class="data trend">')[1].split("</table>")[0]
     assert (
         '<thead><tr><th scope="col">年度</th><th scope="col">新收申请</th>'
-        '<th scope="col">予以公开</th><th scope="col">行政复议</th><th scope="col">行政诉讼</th></tr></thead>'
+        '<th scope="col">予以公开</th><th scope="col">行政复议</th>'
+        '<th scope="col">行政诉讼</th></tr></thead>'
     ) in trend
     assert '<tr><th scope="row">2021</th><td>10</td><td>8</td><td>1</td><td>2</td></tr>' in trend
     assert '<tr><th scope="row">2022</th><td>—</td><td>—</td><td>—</td><td>—</td></tr>' in trend
@@ -104,8 +107,8 @@ def test_trend_table_and_chart_from_published_reports(client: TestClient, sessio
     assert "2024" not in trend  # the draft is not in the trend
     assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 320" role="img"' in text
     assert (
-        '<title id="trend-title">洪泽区&lt;b&gt;人民政府&lt;/b&gt;主要数据趋势（2021—2023 年）</title>'
-        in text
+        '<title id="trend-title">洪泽区&lt;b&gt;人民政府&lt;/b&gt;'
+        "主要数据趋势（2021—2023 年）</title>" in text
     )
     assert "<title>2023 年新收申请：30</title>" in text
     # A year without a report breaks the line: two separate moves, no line through 2022.
