@@ -122,7 +122,10 @@ def report_page(
         )
     except NotFoundError:
         missing = f"第 {revision} 次修订" if revision is not None else "报告"
-        return not_found_page(request, f"{agency.name}没有可查看的 {year} 年度{missing}。")
+        filing = (f"/file/{agency.code}/{year}", "填报这一年度的报告") if may_act else None
+        return not_found_page(
+            request, f"{agency.name}没有可查看的 {year} 年度{missing}。", action=filing
+        )
     findings = _findings(stored)
     document = render_document_html(
         stored.body(), agency_name=agency.name, year=year, standalone=False, findings=findings

@@ -118,9 +118,15 @@ def test_a_draft_only_report_is_404_for_anonymous_visitors_and_agencies_below(
 
 
 def test_unknown_agency_year_or_revision_is_404(client: TestClient, session: Session) -> None:
-    _history(session)
+    agency = _history(session)
     assert client.get("/agencies/NOPE/reports/2024").status_code == 404
-    assert client.get("/agencies/320813/reports/2022").status_code == 404
+    missing = client.get("/agencies/320813/reports/2022")
+    assert missing.status_code == 404
+    assert "/file/" not in missing.text
+    # The agency itself is offered to file the report it has not filed.
+    own = client.get("/agencies/320813/reports/2022", headers=bearer(issue_key(session, agency)))
+    assert own.status_code == 404
+    assert '<p><a href="/file/320813/2022">填报这一年度的报告</a></p>' in own.text
     assert client.get("/agencies/320813/reports/2024?revision=9").status_code == 404
     bad = client.get("/agencies/320813/reports/2024?revision=0")
     assert bad.status_code == 422
