@@ -38,7 +38,7 @@ from sqlmodel import col
 from app.agencies.models import Agency
 from app.reports.models import Report, ReportRevision
 from app.summaries.deadlines import CHINA_OFFSET_HOURS, GOVERNMENT_KINDS, deadline
-from app.summaries.filing import _private as visible_to
+from app.summaries.filing import visible_to
 from app.summaries.schemas import FILING_STATUSES, FilingStatus
 from app.summaries.scope import Scope, within
 

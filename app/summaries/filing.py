@@ -25,7 +25,8 @@ from app.summaries.schemas import (
 from app.summaries.scope import Scope, within
 
 
-def _private(private_path: str | None) -> ColumnElement[bool]:
+def visible_to(private_path: str | None) -> ColumnElement[bool]:
+    """Rows of agencies whose unpublished states the caller may see."""
     if private_path is None:
         return false()
     if private_path == "":
@@ -49,7 +50,7 @@ def filing_status(
         (col(Report.published_revision).is_not(None), literal("published")),
         else_=literal("missing"),
     )
-    visible = _private(private_path)
+    visible = visible_to(private_path)
     status_of = case(
         (visible, func.coalesce(col(Report.status), literal("missing"))), else_=published_only
     )

@@ -46,6 +46,7 @@ def test_the_agency_its_parent_and_children(client: TestClient, session: Session
     assert '<dt>上级机关</dt><dd><a href="/agencies/3208">淮安市</a></dd>' in text
     assert '<li><a href="/agencies/32081301">高良涧街道</a>（32081301）</li>' in text
     assert '<li><a href="/agencies/32081302">朱坝街道</a>（32081302）</li>' in text
+    assert '<p><a href="/board?agency=320813">本机关及下级机关的填报情况</a></p>' in text
     assert "<b>" not in text
 
 
