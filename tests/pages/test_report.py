@@ -140,3 +140,22 @@ def test_the_document_stylesheet_is_served_as_a_file(client: TestClient) -> None
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/css; charset=utf-8"
     assert response.text == document_stylesheet()
+
+
+def test_every_read_page_has_the_policy_and_no_inline_script_or_style(
+    client: TestClient, session: Session, admin_headers: dict[str, str]
+) -> None:
+    _history(session)
+    for path in (
+        "/board?year=2024&agency=3208",
+        "/agencies/320813",
+        "/agencies/320813/reports/2024",
+        "/agencies/320813/reports/2024?revision=1",
+        "/agencies/NOPE",
+    ):
+        for headers in ({}, admin_headers):
+            response = client.get(path, headers=headers)
+            assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+            assert response.headers["content-type"] == "text/html; charset=utf-8", path
+            assert "<script" not in response.text, path
+            assert "<style" not in response.text and "style=" not in response.text, path
