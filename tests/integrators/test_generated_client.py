@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from app.formats.samples import load_sample
 from tests.conftest import ADMIN_TOKEN
-from tests.integrators.live import PROJECT_ROOT, live_server
+from tests.robustness.live_server import PROJECT_ROOT, live_server
 
 CONFIG = PROJECT_ROOT / "clients" / "openapi-python-client.yaml"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
@@ -27,8 +27,8 @@ GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
 @pytest.fixture
 def server(database_url: str, clean_db: Engine) -> Iterator[str]:
-    with live_server(database_url) as base_url:
-        yield base_url
+    with live_server(database_url) as live:
+        yield live.base_url
 
 
 def generate_client(base_url: str, into: Path) -> tuple[str, ModuleType]:
