@@ -4,6 +4,7 @@ responses with their exact values."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ AGENCY_OBJECTS = {"AgencyCreate", "AgencyPublic", "AgencyDetail", "AgencyRef", "
 OTHER_CODES = {"Problem", "RulePublic"}
 # How an agency is named from another object; `parent_code` is the contract's own name.
 AGENCY_CODE_NAMES = {"agency_code", "parent_code"}
-AGENCY_ALIASES = {"agency", "parent", "agency_id", "agency_name_code", "parent_agency"}
+AGENCY_ALIASES = {"agency", "parent", "agency_id", "parent_agency"}
 FORBIDDEN = {"caption", "label", "from_year", "to_year", "year_from", "year_to", "zh", "en"}
 # Numbers that are not measures: ordinals, identifiers, an HTTP status, paging.
 NOT_MEASURES = {
@@ -101,6 +102,15 @@ def test_no_property_is_spelled_the_old_way(document: Schema) -> None:
         if name in FORBIDDEN and not prop.get("deprecated")
     )
     assert old == []
+
+
+def test_every_property_is_snake_case(document: Schema) -> None:
+    others = sorted(
+        f"{where}.{name}"
+        for where, name, _ in properties(document)
+        if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name)
+    )
+    assert others == []
 
 
 def test_every_deprecated_property_names_its_replacement(document: Schema) -> None:
