@@ -21,6 +21,7 @@ from app.summaries.schemas import (
     FilingItem,
     FilingStatus,
     FilingStatusPage,
+    agency_named,
 )
 from app.summaries.scope import Scope, within
 
@@ -88,8 +89,7 @@ def filing_status(
         offset=offset,
         items=[
             FilingItem(
-                code=code,
-                name=name,
+                **agency_named(code, name),
                 status=state,
                 error_count=errors,
                 warning_count=warnings,
