@@ -9,6 +9,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, Field, StringConstraints
+from pydantic.config import JsonDict
 
 YEAR_MIN, YEAR_MAX = 2008, 2100
 """Reports exist from the 2008 regulations on; 2100 bounds what a typo can store."""
@@ -85,3 +86,31 @@ def as_utc(value: datetime) -> datetime:
 
 
 UtcDatetime: TypeAlias = Annotated[datetime, AfterValidator(as_utc)]
+
+
+# Units, named in the OpenAPI document as `x-unit` beside every count and amount, so an
+# integrator never has to guess whether a number is 件, 万元 or 元 (docs/spelling.md).
+UNIT_ITEMS = "件"
+"""Applications, documents, decisions, cases: what the report tables count."""
+UNIT_10K_YUAN = "万元"
+"""The tables' amounts (10,000 yuan)."""
+UNIT_YUAN = "元"
+"""Information processing fees (`fees_collected_yuan`), as the field's name says."""
+UNIT_AGENCIES = "个"
+"""Agencies (机关) counted in a subtree."""
+UNIT_REPORTS = "份"
+"""Reports counted."""
+UNIT_FINDINGS = "条"
+"""Findings of the rules."""
+UNIT_OF_CELL = "件|万元"
+"""A value whose unit is the cell's: 件 for counts and changes, 万元 for amounts."""
+
+
+def in_unit(unit: str) -> JsonDict:
+    """The schema extension naming ``unit``: pass as a field's ``json_schema_extra``."""
+    return {"x-unit": unit}
+
+
+def deprecated_for(replacement: str) -> JsonDict:
+    """The schema of a field kept one release beside ``replacement``, which it duplicates."""
+    return {"deprecated": True, "x-replaced-by": replacement}

@@ -142,12 +142,13 @@ def issue_key(
         session,
         agency=agency,
         key_secret=request.app.state.key_secret,
-        label=body.label if body else None,
+        label=body.note_text if body else None,
     )
     return KeyIssued(
         key_id=issued.api_key.key_id,
         key=issued.token,
         agency_code=agency.code,
+        note=issued.api_key.label,
         label=issued.api_key.label,
         created_at=issued.api_key.created_at,
     )

@@ -11,11 +11,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
 from app.agencies.models import Agency, ApiKey
-from app.types import AgencyCode, UtcDatetime, displayable
+from app.types import UNIT_AGENCIES, AgencyCode, UtcDatetime, deprecated_for, displayable, in_unit
 
 """The code an agency is known by in URLs, reports and imports."""
 
@@ -167,7 +168,11 @@ class AgencyPage(BaseModel):
             ]
         ],
     )
-    total: int = Field(description="Number of agencies matching the filters.", examples=[4])
+    total: int = Field(
+        json_schema_extra=in_unit(UNIT_AGENCIES),
+        description="Number of agencies matching the filters.",
+        examples=[4],
+    )
     limit: int = Field(description="Page size asked for.", examples=[100])
     offset: int = Field(description="Number of matching agencies skipped.", examples=[0])
 
@@ -177,11 +182,30 @@ class KeyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label: KeyLabel | None = Field(
+    note: KeyLabel | None = Field(
         default=None,
         description="Note for the administrator: who holds the key, what it is for.",
         examples=["白土岗乡人民政府 办公室 2026"],
     )
+    label: KeyLabel | None = Field(
+        default=None,
+        description="Deprecated: the same as `note` (removed in the next release).",
+        examples=["白土岗乡人民政府 办公室 2026"],
+        json_schema_extra=deprecated_for("note"),
+    )
+
+    @field_validator("label")
+    @classmethod
+    def _label_agrees_with_note(cls, label: str | None, info: ValidationInfo) -> str | None:
+        note = info.data.get("note")
+        if label is not None and note is not None and label != note:
+            raise ValueError("is the deprecated spelling of `note`: send one of them")
+        return label
+
+    @property
+    def note_text(self) -> str | None:
+        """The note, under either spelling."""
+        return self.note if self.note is not None else self.label
 
 
 class KeyPublic(BaseModel):
@@ -191,8 +215,13 @@ class KeyPublic(BaseModel):
         description="Public identifier of the key (the part after `dsk_`).",
         examples=["3f9c2a7b1d4e6f80"],
     )
-    label: str | None = Field(
+    note: str | None = Field(
         description="The administrator's note.", examples=["白土岗乡人民政府 办公室 2026"]
+    )
+    label: str | None = Field(
+        description="Deprecated: the same as `note` (removed in the next release).",
+        examples=["白土岗乡人民政府 办公室 2026"],
+        json_schema_extra=deprecated_for("note"),
     )
     created_at: UtcDatetime = Field(
         description="When it was issued (UTC).", examples=["2026-11-27T05:13:31Z"]
@@ -215,8 +244,13 @@ class KeyIssued(BaseModel):
         examples=["dsk_3f9c2a7b1d4e6f80_Qm9vS2V5U2VjcmV0SXNSYW5kb21BbmQzMkJ5dGVzTG9u"],
     )
     agency_code: AgencyCode
-    label: str | None = Field(
+    note: str | None = Field(
         description="The administrator's note.", examples=["白土岗乡人民政府 办公室 2026"]
+    )
+    label: str | None = Field(
+        description="Deprecated: the same as `note` (removed in the next release).",
+        examples=["白土岗乡人民政府 办公室 2026"],
+        json_schema_extra=deprecated_for("note"),
     )
     created_at: UtcDatetime = Field(
         description="When it was issued (UTC).", examples=["2026-11-27T05:13:31Z"]
@@ -249,6 +283,7 @@ def agency_detail(agency: Agency, parent: Agency | None, children: list[Agency])
 def key_public(api_key: ApiKey) -> KeyPublic:
     return KeyPublic(
         key_id=api_key.key_id,
+        note=api_key.label,
         label=api_key.label,
         created_at=api_key.created_at,
         revoked_at=api_key.revoked_at,

@@ -7,6 +7,8 @@ agency, the agencies above it and the administrator the latest revision whatever
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -34,6 +36,8 @@ RevisionQuery = Annotated[
     Query(ge=1, le=2**31 - 1, description="An earlier revision; default the latest visible."),
 ]
 _ERRORS = problem_responses(304, 401, 404, 422)
+# A renderer of a stored body: the HTML page (str) or the Word file (bytes).
+Renderer = Callable[..., str | bytes]
 
 
 def _visible(
@@ -54,8 +58,29 @@ def _names(stored: StoredReport, extension: str) -> tuple[str, str]:
 
 
 def _etag(stored: StoredReport, kind: str) -> str:
-    # The revision fixes the content; each representation has its own tag.
-    return f'"r{stored.revision.revision}-document-{kind}"'
+    # The revision fixes the figures and the agency's name is printed in the title, so a
+    # rename must change the tag too; each representation has its own.
+    name = hashlib.blake2s(stored.agency.name.encode(), digest_size=4).hexdigest()
+    return f'"r{stored.revision.revision}-{name}-document-{kind}"'
+
+
+def _document(
+    stored: StoredReport, if_none_match: str | None, kind: str, render: Renderer
+) -> Response:
+    """The rendered representation, or its 304 before anything is rendered."""
+    etag = _etag(stored, kind)
+    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
+        return unchanged
+    content = render(stored.body(), agency_name=stored.agency.name, year=stored.year)
+    filename, fallback = _names(stored, kind)
+    return document_response(
+        content,
+        media_type=HTML_MEDIA_TYPE if kind == "html" else DOCX_MEDIA_TYPE,
+        filename=filename,
+        fallback=fallback,
+        etag=etag,
+        inline=kind == "html",
+    )
 
 
 @router.get(
@@ -74,19 +99,7 @@ def get_document_html(
     """The six parts in order with the national tables (merged headers, the 勾稽关系 note),
     the preamble and contact; the stylesheet is inline and nothing is fetched from elsewhere."""
     stored = _visible(access, session, year, revision)
-    etag = _etag(stored, "html")
-    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
-        return unchanged
-    page = render_document_html(stored.body(), agency_name=stored.agency.name, year=year)
-    filename, fallback = _names(stored, "html")
-    return document_response(
-        page,
-        media_type=HTML_MEDIA_TYPE,
-        filename=filename,
-        fallback=fallback,
-        etag=etag,
-        inline=True,
-    )
+    return _document(stored, if_none_match, "html", render_document_html)
 
 
 @router.get(
@@ -105,16 +118,4 @@ def get_document_docx(
     """Real Word tables (merged header cells, header rows repeated on every page), 仿宋 and
     黑体 with fallbacks, A4 margins; opens in Word and WPS."""
     stored = _visible(access, session, year, revision)
-    etag = _etag(stored, "docx")
-    if (unchanged := not_modified_response(if_none_match, etag)) is not None:
-        return unchanged
-    data = render_document_docx(stored.body(), agency_name=stored.agency.name, year=year)
-    filename, fallback = _names(stored, "docx")
-    return document_response(
-        data,
-        media_type=DOCX_MEDIA_TYPE,
-        filename=filename,
-        fallback=fallback,
-        etag=etag,
-        inline=False,
-    )
+    return _document(stored, if_none_match, "docx", render_document_docx)

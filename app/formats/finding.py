@@ -10,6 +10,8 @@ from typing import Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.types import UNIT_ITEMS, UNIT_OF_CELL, in_unit
+
 Severity: TypeAlias = Literal["error", "warning"]
 
 
@@ -26,7 +28,11 @@ class Suggestion(BaseModel):
         description="单元格（JSON Pointer）/ The cell, as a JSON Pointer",
         examples=["/applications/new_received/natural_person"],
     )
-    value: int = Field(description="建议的值 / The value that mends every identity", examples=[21])
+    value: int = Field(
+        json_schema_extra=in_unit(UNIT_ITEMS),
+        description="建议的值 / The value that mends every identity",
+        examples=[21],
+    )
 
 
 class Acknowledged(BaseModel):
@@ -56,10 +62,16 @@ class Finding(BaseModel):
         examples=[["/applications/new_received/natural_person"]],
     )
     expected: int | str | None = Field(
-        default=None, description="按规则应有的值 / The value the rule expects", examples=[21]
+        json_schema_extra=in_unit(UNIT_OF_CELL),
+        default=None,
+        description="按规则应有的值 / The value the rule expects",
+        examples=[21],
     )
     actual: int | str | None = Field(
-        default=None, description="报告中的值 / The value the report has", examples=[20]
+        json_schema_extra=in_unit(UNIT_OF_CELL),
+        default=None,
+        description="报告中的值 / The value the report has",
+        examples=[20],
     )
     suggestions: list[Suggestion] | None = Field(
         default=None,

@@ -39,8 +39,8 @@ from app.formats.definitions import (
 )
 from app.formats.problems import ReportSchemaError, schema_problems
 from app.formats.samples import example_body
-from app.formats.values import COUNT_LIMIT, VALUE_TYPES, Amount, Count
-from app.types import YEAR_MAX, YEAR_MIN
+from app.formats.values import COUNT_LIMIT, VALUE_TYPES, VALUE_UNITS, Amount, Count
+from app.types import UNIT_ITEMS, UNIT_YUAN, YEAR_MAX, YEAR_MIN, in_unit
 
 NARRATIVE_MAX_LENGTH = 1_000_000
 CHANNELS_MAX_ITEMS = 100
@@ -74,14 +74,19 @@ class ChannelItem(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="公开渠道名称 / Channel name", examples=["政府网站"]
     )
-    count: Count = Field(description="该渠道主动公开政府信息条数 / Items published on this channel")
+    count: Count = Field(
+        json_schema_extra=in_unit(UNIT_ITEMS),
+        description="该渠道主动公开政府信息条数 / Items published on this channel",
+    )
 
 
 class Channels(_Strict):
     """Proactive-disclosure counts per channel, as part 一 states them."""
 
     total: Count | None = Field(
-        default=None, description="主动公开政府信息总条数 / Total items published proactively"
+        json_schema_extra=in_unit(UNIT_ITEMS),
+        default=None,
+        description="主动公开政府信息总条数 / Total items published proactively",
     )
     items: list[ChannelItem] = Field(
         default_factory=list,
@@ -165,6 +170,7 @@ class ReportBase(_Strict):
         default=None, description="主动公开渠道统计 / Proactive disclosure per channel"
     )
     fees_collected_yuan: Amount | None = Field(
+        json_schema_extra=in_unit(UNIT_YUAN),
         default=None,
         description="本年收取的信息处理费（元）/ Information processing fees collected (yuan)",
     )
@@ -204,7 +210,11 @@ def _row_model(name: str, row: RowSpec, *, shared: bool) -> type[BaseModel]:
     fields: dict[str, Any] = {
         column.key: (
             VALUE_TYPES[column.kind] | None,
-            Field(default=None, description=_cell_description(None if shared else row, column)),
+            Field(
+                default=None,
+                description=_cell_description(None if shared else row, column),
+                json_schema_extra=in_unit(VALUE_UNITS[column.kind]),
+            ),
         )
         for column in row.columns
     }

@@ -23,15 +23,31 @@ from app.formats.definitions import (
     SectionSpec,
     ValueKind,
 )
+from app.formats.values import VALUE_UNITS
+from app.types import UNIT_OF_CELL, deprecated_for, in_unit
 
 
 class Text(BaseModel):
-    zh: str = Field(description="中文 / Chinese", examples=["（三）不予公开"])
-    en: str = Field(description="英文 / English", examples=["(3) Not disclosed"])
+    """A heading in both languages, shaped as every label is: `label_zh` and `label_en`."""
+
+    label_zh: str = Field(description="中文 / Chinese", examples=["（三）不予公开"])
+    label_en: str = Field(description="英文 / English", examples=["(3) Not disclosed"])
+    zh: str = Field(
+        description="已弃用，同 `label_zh` / Deprecated: the same as `label_zh` (removed in the "
+        "next release)",
+        examples=["（三）不予公开"],
+        json_schema_extra=deprecated_for("label_zh"),
+    )
+    en: str = Field(
+        description="已弃用，同 `label_en` / Deprecated: the same as `label_en` (removed in the "
+        "next release)",
+        examples=["(3) Not disclosed"],
+        json_schema_extra=deprecated_for("label_en"),
+    )
 
     @classmethod
     def of(cls, label: Label) -> Text:
-        return cls(zh=label.zh, en=label.en)
+        return cls(label_zh=label.zh, label_en=label.en, zh=label.zh, en=label.en)
 
 
 class ColumnDefinition(BaseModel):
@@ -45,6 +61,11 @@ class ColumnDefinition(BaseModel):
         "count: integer ≥ 0; change: signed integer; amount: decimal in 10,000 yuan, as a string"
     )
     is_total: bool = Field(description="是否为总计列 / Whether this is a total column")
+    unit: str = Field(
+        description="单位：件（件数、增减）或 万元（金额）/ Unit: 件 for counts and changes, "
+        "万元 (10,000 yuan) for amounts",
+        examples=["件"],
+    )
     group: Text | None = Field(
         default=None, description="跨列表头（如 法人或其他组织）/ Header spanning several columns"
     )
@@ -56,10 +77,16 @@ class _RowHeading(BaseModel):
         description="行名（官方中文）/ Official Chinese label", examples=["1.属于国家秘密"]
     )
     label_en: str = Field(description="行名（英文）/ English label", examples=["State secret"])
-    caption: Text | None = Field(
+    caption_zh: str | None = Field(
         default=None,
-        description="条例条款（主动公开各行）/ Article of the regulations",
-        examples=[{"zh": "第二十条第（一）项", "en": "Article 20(1)"}],
+        description="条例条款（主动公开各行），其他行为 null / Article of the regulations the "
+        "row reports under (proactive rows), in Chinese; null for other rows",
+        examples=["第二十条第（一）项"],
+    )
+    caption_en: str | None = Field(
+        default=None,
+        description="条例条款（英文）/ The same article, in English; null for other rows",
+        examples=["Article 20(1)"],
     )
     groups: list[Text] = Field(
         default_factory=list,
@@ -68,6 +95,20 @@ class _RowHeading(BaseModel):
     )
     role: str = Field(
         description="行在勾稽关系中的作用 / The row's part in the identities", examples=["result"]
+    )
+    caption: Text | None = Field(
+        default=None,
+        description="已弃用，同 `caption_zh`/`caption_en` / Deprecated: the same as "
+        "`caption_zh` and `caption_en` (removed in the next release)",
+        examples=[
+            {
+                "label_zh": "第二十条第（一）项",
+                "label_en": "Article 20(1)",
+                "zh": "第二十条第（一）项",
+                "en": "Article 20(1)",
+            }
+        ],
+        json_schema_extra=deprecated_for("caption_zh"),
     )
 
 
@@ -101,9 +142,10 @@ class FormatDefinition(FormatSummary):
 
 class CellView(ColumnDefinition):
     value: int | str | None = Field(
-        description="数值；金额为字符串；null 表示未填报 / The value (amounts as strings); "
-        "null when not reported",
+        description="数值，单位见 `unit`；金额为字符串；null 表示未填报 / The value, in `unit` "
+        "(amounts as strings); null when not reported",
         examples=[3],
+        json_schema_extra=in_unit(UNIT_OF_CELL),
     )
     computed: bool = Field(
         default=False, description="由服务按各项之和计算 / Computed by the service from its parts"
@@ -282,9 +324,11 @@ def _heading(row: RowSpec) -> dict[str, Any]:
         "key": row.key,
         "label_zh": row.label.zh,
         "label_en": row.label.en,
-        "caption": Text.of(row.caption) if row.caption else None,
+        "caption_zh": row.caption.zh if row.caption else None,
+        "caption_en": row.caption.en if row.caption else None,
         "groups": [Text.of(group) for group in row.groups],
         "role": row.role.value,
+        "caption": Text.of(row.caption) if row.caption else None,
     }
 
 
@@ -295,6 +339,7 @@ def _column(column: ColumnSpec) -> ColumnDefinition:
         label_en=column.label.en,
         kind=column.kind,
         is_total=column.is_total,
+        unit=VALUE_UNITS[column.kind],
         group=Text.of(column.group) if column.group else None,
     )
 

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.formats.definitions import ValueKind
+from app.types import UNIT_10K_YUAN, UNIT_ITEMS
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -84,6 +85,13 @@ Amount = Annotated[
     WithJsonSchema({"type": "string", "pattern": AMOUNT_STRING_PATTERN}, mode="serialization"),
 ]
 """A decimal ≥ 0 with at most six decimal places, below 10¹²; a string in JSON output."""
+
+VALUE_UNITS: dict[ValueKind, str] = {
+    ValueKind.COUNT: UNIT_ITEMS,
+    ValueKind.CHANGE: UNIT_ITEMS,
+    ValueKind.AMOUNT: UNIT_10K_YUAN,
+}
+"""The unit of each kind of cell: the tables count 件 and sum amounts in 万元."""
 
 VALUE_TYPES: dict[ValueKind, Any] = {
     ValueKind.COUNT: Count,

@@ -45,15 +45,19 @@ async def index(request: Request, _visit: PageVisitDep) -> HTMLResponse:
 
 def install_pages(app: FastAPI) -> None:
     """The pages and their assets, served by the app itself (no other host, per the CSP)."""
-    from app.pages.board import router as board_router  # it renders with this module
+    from app.pages.agency import router as agency_router  # they render with this module
+    from app.pages.board import router as board_router
     from app.pages.csrf import PageRefused
     from app.pages.errors import page_refused
     from app.pages.filing import router as filing_router
     from app.pages.filing_upload import router as upload_router
     from app.pages.login import router as login_router
+    from app.pages.report import router as report_router
 
     app.include_router(router)
     app.include_router(board_router)
+    app.include_router(agency_router)
+    app.include_router(report_router)
     app.include_router(login_router)
     app.include_router(filing_router)
     app.include_router(upload_router)

@@ -15,7 +15,7 @@ from app.errors import SchemaValidationError
 from app.formats.problems import schema_problems
 from app.formats.rules import Finding
 from app.formats.schema import REPORT_MODELS, ReportBase
-from app.types import AgencyCode, Year
+from app.types import UNIT_FINDINGS, AgencyCode, Year, in_unit
 
 WrittenBy = Annotated[
     str,
@@ -35,8 +35,16 @@ class RevisionMeta(BaseModel):
     revision: int = Field(description="Revision number, 1 for the first write.", examples=[1])
     written_by: WrittenBy
     written_at: datetime = Field(description="When this revision was stored (UTC).")
-    error_count: int = Field(description="Error findings of this revision.", examples=[0])
-    warning_count: int = Field(description="Warning findings of this revision.", examples=[0])
+    error_count: int = Field(
+        json_schema_extra=in_unit(UNIT_FINDINGS),
+        description="Error findings of this revision.",
+        examples=[0],
+    )
+    warning_count: int = Field(
+        json_schema_extra=in_unit(UNIT_FINDINGS),
+        description="Warning findings of this revision.",
+        examples=[0],
+    )
     findings: list[Finding] = Field(
         description="Every rule finding of this revision, errors and warnings."
     )
@@ -81,8 +89,12 @@ class RevisionSummary(BaseModel):
     scope: str = Field(description="`agency` or `consolidated`.", examples=["agency"])
     written_by: WrittenBy
     written_at: datetime = Field(description="When the revision was stored (UTC).")
-    error_count: int = Field(description="Error findings.", examples=[0])
-    warning_count: int = Field(description="Warning findings.", examples=[1])
+    error_count: int = Field(
+        json_schema_extra=in_unit(UNIT_FINDINGS), description="Error findings.", examples=[0]
+    )
+    warning_count: int = Field(
+        json_schema_extra=in_unit(UNIT_FINDINGS), description="Warning findings.", examples=[1]
+    )
 
 
 class RevisionList(BaseModel):
@@ -112,9 +124,15 @@ class ReportListItem(BaseModel):
     published_revision: int | None = Field(
         description="The newest published revision.", examples=[1]
     )
-    error_count: int = Field(description="Error findings of the visible revision.", examples=[0])
+    error_count: int = Field(
+        json_schema_extra=in_unit(UNIT_FINDINGS),
+        description="Error findings of the visible revision.",
+        examples=[0],
+    )
     warning_count: int = Field(
-        description="Warning findings of the visible revision.", examples=[0]
+        json_schema_extra=in_unit(UNIT_FINDINGS),
+        description="Warning findings of the visible revision.",
+        examples=[0],
     )
     updated_at: datetime = Field(description="When the report last changed (UTC).")
 

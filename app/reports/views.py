@@ -14,6 +14,7 @@ from app.reports.cells import is_amount
 from app.reports.findings import localized
 from app.reports.models import ReportRevision
 from app.reports.service import StoredReport
+from app.types import UNIT_YUAN, in_unit
 
 
 def stored_report_json(
@@ -103,7 +104,9 @@ class NarrativeView(BaseModel):
     channels: Channels | None = Field(description="Proactive-disclosure counts per channel.")
     contact: Contact | None = Field(description="Whom to ask about the report.")
     fees_collected_yuan: str | None = Field(
-        description="Information processing fees collected, in yuan.", examples=["0"]
+        description="Information processing fees collected, in yuan (元), as a decimal string.",
+        examples=["0"],
+        json_schema_extra=in_unit(UNIT_YUAN),
     )
 
 

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 
 from app.agencies.models import Agency
 from app.formats.definitions import FORMATS, ValueKind
+from app.formats.values import VALUE_UNITS
 from app.reports.cells import cells_from_rows
 from app.reports.models import Report, ReportCell, ReportRevision
 from app.summaries.schemas import CellEntry, CsvColumn, ExportDictionary
@@ -67,8 +68,9 @@ COLUMNS = (
     ),
     ("amount", "金额（万元）；空表示未填报或非金额", "Amount in 万元; empty otherwise", "number"),
 )
-CSV_COLUMNS = tuple(CsvColumn(name=name, zh=zh, en=en) for name, zh, en, _type in COLUMNS)
-UNITS = {ValueKind.COUNT: "件", ValueKind.CHANGE: "件", ValueKind.AMOUNT: "万元"}
+CSV_COLUMNS = tuple(
+    CsvColumn(name=name, label_zh=zh, label_en=en, zh=zh, en=en) for name, zh, en, _type in COLUMNS
+)
 _PARENT = aliased(Agency, name="parent")
 _TEXT_COLUMNS = frozenset({"agency_code", "agency_name", "parent_code"})
 
@@ -147,7 +149,7 @@ def _records(report: list[Sequence[Any]]) -> list[dict[str, Any]]:
                 "row_zh": row_spec.path_label.zh,
                 "column_zh": row_spec.column(column).label.zh,
                 "kind": str(cell.kind),
-                "unit": UNITS[cell.kind],
+                "unit": VALUE_UNITS[cell.kind],
                 "is_total": cell.is_total,
                 "value": None if amount or shown is None else int(shown),
                 "amount": str(shown) if amount and shown is not None else None,
@@ -257,6 +259,7 @@ def dictionary() -> ExportDictionary:
                 column_zh=column.label.zh,
                 column_en=column.label.en,
                 kind=column.kind,
+                unit=VALUE_UNITS[column.kind],
                 is_total=fmt.cell((section.key, row.key, column.key)).is_total,
             )
             for fmt in FORMATS.values()

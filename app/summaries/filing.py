@@ -21,11 +21,13 @@ from app.summaries.schemas import (
     FilingItem,
     FilingStatus,
     FilingStatusPage,
+    agency_named,
 )
 from app.summaries.scope import Scope, within
 
 
-def _private(private_path: str | None) -> ColumnElement[bool]:
+def visible_to(private_path: str | None) -> ColumnElement[bool]:
+    """Rows of agencies whose unpublished states the caller may see."""
     if private_path is None:
         return false()
     if private_path == "":
@@ -49,7 +51,7 @@ def filing_status(
         (col(Report.published_revision).is_not(None), literal("published")),
         else_=literal("missing"),
     )
-    visible = _private(private_path)
+    visible = visible_to(private_path)
     status_of = case(
         (visible, func.coalesce(col(Report.status), literal("missing"))), else_=published_only
     )
@@ -87,8 +89,7 @@ def filing_status(
         offset=offset,
         items=[
             FilingItem(
-                code=code,
-                name=name,
+                **agency_named(code, name),
                 status=state,
                 error_count=errors,
                 warning_count=warnings,

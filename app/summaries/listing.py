@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from app.agencies.models import Agency
 from app.reports.models import Report, ReportRevision
+from app.summaries.schemas import agency_named
 from app.summaries.scope import Scope, covered_by_consolidated, is_published, within
 
 Listed: TypeAlias = dict[str, str]
@@ -50,7 +51,7 @@ def published_reports(
         query = query.limit(limit).offset(offset)
     return [
         (
-            {"code": code, "name": name, "format": fmt, "scope": published_scope or "agency"},
+            {**agency_named(code, name), "format": fmt, "scope": published_scope or "agency"},
             bool(is_covered_row),
         )
         for code, name, fmt, published_scope, is_covered_row in session.execute(query)

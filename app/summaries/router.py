@@ -202,9 +202,11 @@ def get_trend(
         return Trend(
             agency=AgencyRef(code=agency.code, name=agency.name),
             subtree=subtree,
+            from_=from_year,
+            to=to_year,
+            years=years,
             from_year=from_year,
             to_year=to_year,
-            years=years,
         )
 
     return _respond(etag, if_none_match, lambda: _json(trend()))

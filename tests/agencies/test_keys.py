@@ -44,15 +44,20 @@ def _stored(session: Session, key_id: str) -> ApiKey:
 def test_a_new_key_is_shown_once_with_its_id(
     client: TestClient, admin_headers: dict[str, str]
 ) -> None:
-    issued = _issue(client, admin_headers, label="办公室")
+    issued = _issue(client, admin_headers, note="办公室")
 
     assert re.fullmatch(r"dsk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}", issued["key"])
     assert issued["key"].startswith(f"dsk_{issued['key_id']}_")
-    assert (issued["agency_code"], issued["label"]) == ("640181", "办公室")
+    assert (issued["agency_code"], issued["note"], issued["label"]) == (
+        "640181",
+        "办公室",
+        "办公室",
+    )
     listed = client.get(f"{AGENCIES}/640181/keys", headers=admin_headers).json()
     assert listed == [
         {
             "key_id": issued["key_id"],
+            "note": "办公室",
             "label": "办公室",
             "created_at": issued["created_at"],
             "revoked_at": None,

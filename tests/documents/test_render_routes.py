@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,12 @@ from tests.reports.helpers import hongze
 
 HONGZE = "淮安市洪泽区人民政府"
 BASE = "/api/v1/agencies/320813/reports/2024"
+
+
+def tag(revision: int, kind: str, name: str = HONGZE) -> str:
+    """The document's ETag: the revision, the printed agency name and the representation."""
+    digest = hashlib.blake2s(name.encode(), digest_size=4).hexdigest()
+    return f'"r{revision}-{digest}-document-{kind}"'
 
 
 def _put(client: TestClient, headers: dict[str, str], body: dict[str, Any]) -> None:
@@ -43,7 +50,7 @@ def test_anonymous_caller_gets_the_published_revision_not_the_draft(
     response = client.get(f"{BASE}/document.html")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert response.headers["etag"] == '"r1-document-html"'
+    assert response.headers["etag"] == tag(1, "html")
     assert 'data-cell="/applications/new_received/natural_person" class="number">95<' in (
         response.text
     )
@@ -56,7 +63,7 @@ def test_key_holder_sees_the_draft(
     token = _published_then_draft(client, session, admin_headers)
     response = client.get(f"{BASE}/document.html", headers=bearer(token))
     assert response.status_code == 200
-    assert response.headers["etag"] == '"r2-document-html"'
+    assert response.headers["etag"] == tag(2, "html")
     assert 'data-cell="/applications/new_received/natural_person" class="number">4321<' in (
         response.text
     )
@@ -68,7 +75,7 @@ def test_revision_parameter_gives_an_earlier_revision(
     token = _published_then_draft(client, session, admin_headers)
     response = client.get(f"{BASE}/document.html?revision=1", headers=bearer(token))
     assert response.status_code == 200
-    assert response.headers["etag"] == '"r1-document-html"'
+    assert response.headers["etag"] == tag(1, "html")
     assert ">4321<" not in response.text
 
 
@@ -123,7 +130,7 @@ def test_docx_is_a_word_attachment_that_opens(
     response = client.get(f"{BASE}/document.docx")
     assert response.status_code == 200
     assert response.headers["content-type"] == DOCX_MEDIA_TYPE
-    assert response.headers["etag"] == '"r1-document-docx"'
+    assert response.headers["etag"] == tag(1, "docx")
     assert response.headers["content-disposition"].startswith(
         "attachment; filename=\"320813-2024.docx\"; filename*=UTF-8''%E6%B7%AE"
     )
@@ -136,9 +143,23 @@ def test_matching_etag_answers_304(
     client: TestClient, session: Session, admin_headers: dict[str, str]
 ) -> None:
     _published_then_draft(client, session, admin_headers)
-    response = client.get(f"{BASE}/document.docx", headers={"If-None-Match": '"r1-document-docx"'})
+    response = client.get(f"{BASE}/document.docx", headers={"If-None-Match": tag(1, "docx")})
     assert response.status_code == 304
     assert response.content == b""
+
+
+def test_a_rename_changes_the_etag_of_the_printed_title(
+    client: TestClient, session: Session, admin_headers: dict[str, str]
+) -> None:
+    _published_then_draft(client, session, admin_headers)
+    renamed = client.patch(
+        "/api/v1/agencies/320813", json={"name": "洪泽区人民政府"}, headers=admin_headers
+    )
+    assert renamed.status_code == 200, renamed.text
+    response = client.get(f"{BASE}/document.html", headers={"If-None-Match": tag(1, "html")})
+    assert response.status_code == 200
+    assert response.headers["etag"] == tag(1, "html", "洪泽区人民政府")
+    assert "洪泽区人民政府2024年政府信息公开工作年度报告" in response.text
 
 
 def test_openapi_declares_both_media_types(client: TestClient) -> None:

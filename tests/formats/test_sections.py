@@ -26,7 +26,7 @@ def test_applications_section_of_hongze_2024() -> None:
     assert [row["key"] for row in view["rows"]][:3] == ["new_received", "carried_over", "granted"]
     granted = view["rows"][2]
     assert granted["label_zh"] == "（一）予以公开"
-    assert [group["zh"] for group in granted["groups"]] == ["三、本年度办理结果"]
+    assert [group["label_zh"] for group in granted["groups"]] == ["三、本年度办理结果"]
     assert [(cell["key"], cell["label_zh"], cell["value"]) for cell in granted["columns"]][::6] == [
         ("natural_person", "自然人", 50),
         ("total", "总计", 50),
@@ -37,7 +37,7 @@ def test_group_labels_ride_on_their_rows() -> None:
     view = render_section(FORMATS["2019"], "applications", {})
     rows = {row.key: row for row in view.rows}
 
-    assert [group.zh for group in rows["unavailable_not_held"].groups] == [
+    assert [group.label_zh for group in rows["unavailable_not_held"].groups] == [
         "三、本年度办理结果",
         "（四）无法提供",
     ]
@@ -50,10 +50,11 @@ def test_proactive_section_shows_captions_and_amounts_as_strings() -> None:
     view = render_section(FORMATS["2021"], "proactive", to_cells(report))
     fees = view.rows[-1]
 
-    assert fees.caption is not None and fees.caption.zh == "第二十条第（八）项"
-    assert (fees.columns[0].label_zh, fees.columns[0].value) == (
+    assert (fees.caption_zh, fees.caption_en) == ("第二十条第（八）项", "Article 20(8)")
+    assert (fees.columns[0].label_zh, fees.columns[0].value, fees.columns[0].unit) == (
         "本年收费金额（单位：万元）",
         "7730.28",
+        "万元",
     )
 
 

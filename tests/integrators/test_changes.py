@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 from app.db import utcnow
 from app.reports.changes import decode_cursor, encode_cursor, record_change
 from tests.factories import bearer, issue_key, make_agency
-from tests.integrators.live import live_server
 from tests.reports.helpers import seed_report
+from tests.robustness.live_server import live_servers
 
 FEED = "/api/v1/changes"
 
@@ -179,7 +179,8 @@ def test_two_servers_on_one_database_give_the_same_feed(
         pytest.skip("replicas share PostgreSQL, not SQLite")
     key = bearer(issue_key(session, make_agency(session, "640181", name="灵武市人民政府")))
     path = "/api/v1/agencies/640181/reports/{year}"
-    with live_server(database_url) as one, live_server(database_url) as two:
+    with live_servers(database_url, 2) as servers:
+        one, two = (server.base_url for server in servers)
         for year, server in [(2019, one), (2020, two), (2021, one)]:
             written = httpx.put(
                 server + path.format(year=year), json=report("published"), headers=key

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from app.formats.samples import load_sample
 from tests.conftest import ADMIN_TOKEN
-from tests.integrators.live import PROJECT_ROOT, live_server
+from tests.robustness.live_server import PROJECT_ROOT, live_server
 
 CONFIG = PROJECT_ROOT / "clients" / "openapi-python-client.yaml"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
@@ -27,8 +27,8 @@ GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
 @pytest.fixture
 def server(database_url: str, clean_db: Engine) -> Iterator[str]:
-    with live_server(database_url) as base_url:
-        yield base_url
+    with live_server(database_url) as live:
+        yield live.base_url
 
 
 def generate_client(base_url: str, into: Path) -> tuple[str, ModuleType]:
@@ -97,9 +97,9 @@ def _round_trip(package: ModuleType, server: str, clients: ExitStack) -> None:
         assert created.headers["Location"] == f"/api/v1/agencies/{code}"
 
     issued = api("agencies.issue_key").sync(
-        "640181", client=admin, body=model("KeyCreate")(label="filing tool")
+        "640181", client=admin, body=model("KeyCreate")(note="filing tool")
     )
-    assert issued.agency_code == "640181"
+    assert (issued.agency_code, issued.note) == ("640181", "filing tool")
     agency = clients.enter_context(package.AuthenticatedClient(base_url=server, token=issued.key))
 
     seed = load_sample("baitugang_2020.json")
@@ -127,8 +127,15 @@ def _round_trip(package: ModuleType, server: str, clients: ExitStack) -> None:
     assert (section.key, first_row.key) == ("applications", "new_received")
     assert first_row.label_zh == "一、本年新收政府信息公开申请数量"
     assert [cell.value for cell in first_row.columns] == [0, 0, 0, 0, 0, 0, 0]
+    assert {cell.unit for cell in first_row.columns} == {"件"}
 
     summary = api("summaries.get_summary").sync(client=anonymous, year=2020, agency="640181")
     assert (summary.agencies_total, summary.agencies_reported) == (2, 1)
     assert summary.agency.code == "640181"
     assert json.loads(json.dumps(summary.to_dict()["formats"])) == ["2019"]
+
+    # `from` is a Python keyword: the generated client spells it `from_`, the wire `from`.
+    trend = api("summaries.get_trend").sync(
+        "640181", client=anonymous, from_=2020, to=2021, subtree=True
+    )
+    assert (trend.from_, trend.to, [year.reports for year in trend.years]) == (2020, 2021, [1, 0])

@@ -93,3 +93,10 @@ def make_tree(session: Session) -> Tree:
         town_b1=make_agency(session, "32080201", name="乙县一镇", parent=county_b),
         other_root=make_agency(session, "6401", name="银川市"),
     )
+
+
+def summed(code: str, name: str, fmt: str, scope: str = "agency") -> dict[str, str]:
+    """A summed report as listed: `agency_code`/`agency_name`, and this release's deprecated
+    `code`/`name` beside them."""
+    named = {"agency_code": code, "agency_name": name, "code": code, "name": name}
+    return {**named, "format": fmt, "scope": scope}

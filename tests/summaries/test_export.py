@@ -111,6 +111,7 @@ def test_dictionary_describes_every_column_and_cell(client: TestClient) -> None:
         "column_zh": "总计",
         "column_en": "Total",
         "kind": "count",
+        "unit": "件",
         "is_total": True,
     }
 

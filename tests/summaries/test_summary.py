@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.agencies.service import update_agency
 from app.summaries.schemas import Summary
-from tests.summaries.helpers import Tree, body, store
+from tests.summaries.helpers import Tree, body, store, summed
 
 YEAR = 2021
 
@@ -48,8 +48,8 @@ def test_subtree_of_one_format_is_summed_exactly(
     assert summary["agency"] == {"code": "320801", "name": "甲县"}
     assert (summary["agencies_total"], summary["agencies_reported"]) == (3, 2)
     assert summary["agencies"] == [
-        {"code": "320801", "name": "甲县", "format": "2021", "scope": "agency"},
-        {"code": "32080101", "name": "甲县一镇", "format": "2021", "scope": "agency"},
+        summed("320801", "甲县", "2021", "agency"),
+        summed("32080101", "甲县一镇", "2021", "agency"),
     ]
     assert summary["formats"] == ["2021"]
     assert summary["omitted_cells"] == []
@@ -122,9 +122,7 @@ def test_consolidated_report_replaces_the_reports_below_it(
     summary = client.get("/api/v1/summary", params=params).json()
     assert (summary["agencies_total"], summary["agencies_reported"]) == (6, 1)
     assert summary["covered_by_consolidated"] == 3
-    assert summary["agencies"] == [
-        {"code": "3208", "name": "淮安市", "format": "2021", "scope": "consolidated"}
-    ]
+    assert summary["agencies"] == [summed("3208", "淮安市", "2021", "consolidated")]
     assert codes(summary["covered_agencies"]) == ["320801", "32080101", "32080201"]
     assert value(summary, "applications", "new_received", "total") == 20
     assert value(summary, "proactive", "fees", "amount") == "3"
@@ -163,9 +161,7 @@ def test_a_later_draft_does_not_change_the_summed_revision_or_its_format(
     store(session, tree.town_b1, YEAR, body("2021", new=50, granted=50, status="draft"))
     params = {"year": YEAR, "agency": "320802", "include": "agencies"}
     summary = client.get("/api/v1/summary", params=params).json()
-    assert summary["agencies"] == [
-        {"code": "32080201", "name": "乙县一镇", "format": "2019", "scope": "agency"}
-    ]
+    assert summary["agencies"] == [summed("32080201", "乙县一镇", "2019", "agency")]
     assert summary["formats"] == ["2019"]
     assert value(summary, "applications", "new_received", "total") == 3
 

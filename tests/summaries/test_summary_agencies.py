@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from tests.summaries.helpers import Tree, body, store
+from tests.summaries.helpers import Tree, body, store, summed
 from tests.summaries.test_summary import YEAR, codes, seed_year
 
 
@@ -37,13 +37,11 @@ def test_pages_walk_the_summed_reports_in_tree_order(
     assert (first["total"], first["limit"], first["offset"], first["covered"]) == (3, 2, 0, False)
     assert first["agency"] == {"code": "3208", "name": "淮安市"}
     assert first["items"] == [
-        {"code": "320801", "name": "甲县", "format": "2021", "scope": "agency"},
-        {"code": "32080101", "name": "甲县一镇", "format": "2021", "scope": "agency"},
+        summed("320801", "甲县", "2021", "agency"),
+        summed("32080101", "甲县一镇", "2021", "agency"),
     ]
     second = page(client, agency="3208", limit=2, offset=2)
-    assert second["items"] == [
-        {"code": "32080201", "name": "乙县一镇", "format": "2019", "scope": "agency"}
-    ]
+    assert second["items"] == [summed("32080201", "乙县一镇", "2019", "agency")]
     everything = page(client)
     assert (everything["agency"], everything["total"]) == (None, 4)
     assert codes(everything["items"]) == ["320801", "32080101", "32080201", "6401"]
