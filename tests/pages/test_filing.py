@@ -332,3 +332,16 @@ def test_a_workbook_of_another_agency_is_not_read_into_the_form(signed_in: TestC
     assert response.status_code == 422
     assert "这是机关 320812 的表格，不是淮安市洪泽区人民政府的" in response.text
     assert input_value(response.text, GRANTED) == ""
+
+
+def test_the_session_shows_its_drafts_on_the_read_pages_and_nobody_else(
+    signed_in: TestClient,
+) -> None:
+    assert save(signed_in, hongze(2024), "draft").status_code == 303
+    report_page = "/agencies/320813/reports/2024"
+    assert signed_in.get(report_page).status_code == 200
+    anonymous = TestClient(signed_in.app)
+    assert anonymous.get(report_page).status_code == 404
+    board = "/board?year=2024&agency=320800"
+    assert "草稿" in signed_in.get(board).text
+    assert "草稿" not in anonymous.get(board).text
