@@ -193,3 +193,33 @@ def test_the_file_page_fits_a_phone(browser: Browser, site: Site, screenshots: P
     )
     page.screenshot(path=screenshots / "file-on-a-phone.png", full_page=False)
     phone.close()
+
+
+def test_the_agency_and_report_pages_render_under_the_csp(
+    site: Site, page: Page, screenshots: Path
+) -> None:
+    # A stylesheet or script the policy blocks shows up as a console error, not as a failure.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    page.goto("/agencies/320812")
+    chart = page.locator("svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(page.locator("table.reports")).to_contain_text("已公开")
+    page.screenshot(path=screenshots / "agency.png", full_page=True)
+
+    page.goto(f"/agencies/320812/reports/{YEAR}")
+    expect(page.locator("section.document")).to_contain_text("收到和处理政府信息公开申请情况")
+    expect(page.locator("section.findings")).to_be_visible()
+    # The document's stylesheet is applied (served from the app): its tables have borders.
+    border = page.locator("section.document table").first.evaluate(
+        "table => getComputedStyle(table).borderCollapse"
+    )
+    assert border == "collapse"
+    page.screenshot(path=screenshots / "report.png", full_page=True)
+    assert refused == []
