@@ -123,7 +123,7 @@ def put_report(
 
     store.begin_report_write(session, agency_id=agency_id, year=year)
     head = store.locked_head(session, agency_id=agency_id, year=year)
-    _check_if_match(if_match, head, if_none_match)
+    check_if_match(if_match, head, if_none_match)
     if store.latest_revision_number(session, agency_id=agency_id, year=year - 1) != (
         previous.revision if previous else None
     ):
@@ -132,7 +132,7 @@ def put_report(
         evaluation, findings = evaluate_for_storage(
             body, year=year, previous=_cells(previous), context=context
         )
-    _refuse_errors_of_a_final_report(body, findings)
+    refuse_errors_of_a_final_report(body, findings)
 
     now = utcnow()
     created = head is None
@@ -143,11 +143,7 @@ def put_report(
         revision.computed_cells = computed_pointers(body.format, evaluation.computed)
         # What the identical-report lookup and the acknowledgements read back.
         revision.figures_digest = context.digest
-        revision.acknowledgements = (
-            [item.model_dump(mode="json") for item in body.acknowledgements]
-            if body.acknowledgements
-            else None
-        )
+        revision.acknowledgements = acknowledgements_of(body)
         revision.id = store.insert_revision(session, revision, evaluation.cells)
         rollups.record_publication(
             session, report_id=head.id, agency_id=agency_id, year=year, revision=revision
@@ -171,7 +167,7 @@ def put_report(
     return StoredReport(agency, year, revision, dict(evaluation.cells)), created
 
 
-def _check_if_match(
+def check_if_match(
     if_match: str | None, head: store.LockedHead | None, if_none_match: str | None = None
 ) -> None:
     """RFC 9110 preconditions of a write; If-Match compares strongly (a weak tag never
@@ -190,7 +186,7 @@ def _check_if_match(
     raise PreconditionFailed(f"If-Match does not match the current revision: {current}")
 
 
-def _refuse_errors_of_a_final_report(body: ReportBase, findings: RevisionFindings) -> None:
+def refuse_errors_of_a_final_report(body: ReportBase, findings: RevisionFindings) -> None:
     if body.status in STATUSES_NEEDING_NO_ERRORS and findings.error_count:
         raise UnprocessableError(
             f"a {body.status} report must break no rule; it breaks {findings.error_count} "
@@ -220,30 +216,52 @@ def _new_revision(
     writer: Writer,
     created_at: datetime,
 ) -> ReportRevision:
+    values = revision_values(
+        body, findings, number=head.latest_revision + 1, writer=writer, created_at=created_at
+    )
+    return ReportRevision(report_id=head.id, **values)
+
+
+def revision_values(
+    body: ReportBase,
+    findings: RevisionFindings,
+    *,
+    number: int,
+    writer: Writer,
+    created_at: datetime,
+) -> dict[str, Any]:
+    """The columns of revision ``number`` of ``body`` but its report and what the write adds
+    (computed cells, digest, acknowledgements)."""
     narrative = body.narrative
-    return ReportRevision(
-        report_id=head.id,
-        revision=head.latest_revision + 1,
-        format=body.format,
-        status=body.status,
-        scope=body.scope,
-        overview=narrative.overview if narrative else None,
-        problems_and_improvements=narrative.problems_and_improvements if narrative else None,
-        other_matters=narrative.other_matters if narrative else None,
-        channels=body.channels.model_dump(mode="json") if body.channels else None,
-        fees_collected_yuan=(
+    return {
+        "revision": number,
+        "format": body.format,
+        "status": body.status,
+        "scope": body.scope,
+        "overview": narrative.overview if narrative else None,
+        "problems_and_improvements": narrative.problems_and_improvements if narrative else None,
+        "other_matters": narrative.other_matters if narrative else None,
+        "channels": body.channels.model_dump(mode="json") if body.channels else None,
+        "fees_collected_yuan": (
             str(body.fees_collected_yuan) if body.fees_collected_yuan is not None else None
         ),
-        contact=body.contact.model_dump(mode="json") if body.contact else None,
-        published_on=body.published_on,
-        source_url=body.source_url,
-        findings=findings.stored,
-        error_count=findings.error_count,
-        warning_count=findings.warning_count,
-        written_by=writer.written_by,
-        api_key_id=writer.api_key_id,
-        created_at=created_at,
-    )
+        "contact": body.contact.model_dump(mode="json") if body.contact else None,
+        "published_on": body.published_on,
+        "source_url": body.source_url,
+        "findings": findings.stored,
+        "error_count": findings.error_count,
+        "warning_count": findings.warning_count,
+        "written_by": writer.written_by,
+        "api_key_id": writer.api_key_id,
+        "created_at": created_at,
+    }
+
+
+def acknowledgements_of(body: ReportBase) -> list[dict[str, Any]] | None:
+    """The acknowledgements as a revision keeps them."""
+    if not body.acknowledgements:
+        return None
+    return [item.model_dump(mode="json") for item in body.acknowledgements]
 
 
 # --------------------------------------------------------------------------------------------

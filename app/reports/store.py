@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, insert, text, update
+from sqlalchemy import Connection, Select, and_, bindparam, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -82,7 +82,11 @@ _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:agency_id, :year)")
 
 def begin_report_write(session: Session, *, agency_id: int, year: int) -> None:
     """Open the write transaction of one report, its writers queued until it ends."""
-    connection = begin_write(session)
+    lock_report(begin_write(session), agency_id=agency_id, year=year)
+
+
+def lock_report(connection: Connection, *, agency_id: int, year: int) -> None:
+    """Queue behind the other writers of one report (PostgreSQL), until the transaction ends."""
     if connection.dialect.name == "postgresql":
         connection.execute(_ADVISORY_LOCK, {"agency_id": agency_id, "year": year})
 

@@ -19,7 +19,7 @@ paths, so it takes the tree lock exclusively, publications share it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, select, text, update
@@ -135,46 +135,76 @@ def record_publication(
         cells[number].append(((section, row, column), value))
     new_own = Tally.of_report(revision.format, cells[revision.revision])
     old_own = Tally.of_report(before.format, cells[before.revision]) if before else Tally()
-    if (
-        before is not None
-        and (before.scope == CONSOLIDATED) == (revision.scope == CONSOLIDATED)
-        and new_own == old_own
+    if unchanged(
+        had_before=before is not None,
+        before_scope=before.scope if before else None,
+        new_scope=revision.scope,
+        old_own=old_own,
+        new_own=new_own,
     ):
         return  # same figures, same kind of report: no roll-up changes, none is locked
 
     current = _lock_chain(connection, chain, year)
-    mine = current[agency_id]
-    # Below the agency: everything but its own report; only counted when it was consolidated.
-    rest = mine.minus(old_own)
-    if revision.scope == CONSOLIDATED:
-        new = new_own.plus(rest.published_only())
-    elif before is not None and before.scope == CONSOLIDATED:
-        new = new_own.plus(_children_total(connection, agency_id, year))
-    else:
-        new = new_own.plus(rest)
-    _propagate(connection, chain, year, current, new)
-
-
-def _propagate(
-    connection: Connection,
-    chain: Sequence[int],
-    year: int,
-    current: Mapping[int, Tally],
-    new: Tally,
-) -> None:
-    """Store ``new`` as the tally of ``chain[-1]`` and pass the change up to the root."""
-    delta = new.minus(current[chain[-1]])
     consolidated = set(
         connection.execute(_CONSOLIDATED_AMONG, {"agency_ids": list(chain[:-1]), "year": year})
         .scalars()
         .all()
     )
-    updated = {chain[-1]: new}
+    updated = next_tallies(
+        chain,
+        current,
+        consolidated,
+        old_own=old_own,
+        new_own=new_own,
+        before_scope=before.scope if before else None,
+        new_scope=revision.scope,
+        children_total=lambda: _children_total(connection, agency_id, year),
+    )
+    _store(connection, year, updated)
+
+
+def unchanged(
+    *, had_before: bool, before_scope: str | None, new_scope: str, old_own: Tally, new_own: Tally
+) -> bool:
+    """Whether a publication leaves every roll-up as it is: same figures, same kind."""
+    return (
+        had_before
+        and (before_scope == CONSOLIDATED) == (new_scope == CONSOLIDATED)
+        and new_own == old_own
+    )
+
+
+def next_tallies(
+    chain: Sequence[int],
+    current: Mapping[int, Tally],
+    consolidated: Set[int],
+    *,
+    old_own: Tally,
+    new_own: Tally,
+    before_scope: str | None,
+    new_scope: str,
+    children_total: Callable[[], Tally],
+) -> dict[int, Tally]:
+    """The tallies of ``chain`` (root first, the publishing agency last) once its report's
+    published revision went from ``old_own`` to ``new_own``. ``current``: their tallies now;
+    ``consolidated``: the ancestors whose published report is consolidated."""
+    agency_id = chain[-1]
+    mine = current[agency_id]
+    # Below the agency: everything but its own report; only counted when it was consolidated.
+    rest = mine.minus(old_own)
+    if new_scope == CONSOLIDATED:
+        new = new_own.plus(rest.published_only())
+    elif before_scope == CONSOLIDATED:
+        new = new_own.plus(children_total())
+    else:
+        new = new_own.plus(rest)
+    delta = new.minus(mine)
+    updated = {agency_id: new}
     for ancestor in reversed(chain[:-1]):
         if ancestor in consolidated:
             delta = delta.published_only()
         updated[ancestor] = current[ancestor].plus(delta)
-    _store(connection, year, updated)
+    return updated
 
 
 def share_tree(connection: Connection) -> None:
