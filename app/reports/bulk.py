@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -125,28 +125,7 @@ _INSERT_REVISIONS = insert(store.REVISION_TABLE).returning(
     _REVISION.id, sort_by_parameter_order=True
 )
 _INSERT_CELLS = insert(store.REPORT_CELL_TABLE)
-_MOVE_HEADS = (
-    update(store.REPORT_TABLE)
-    .where(_REPORT.id == bindparam("b_id"))
-    .values(
-        {
-            name: bindparam(f"b_{name}")
-            for name in (
-                "latest_revision",
-                "latest_seq",
-                "format",
-                "status",
-                "scope",
-                "error_count",
-                "warning_count",
-                "updated_at",
-                "published_revision",
-                "published_seq",
-                "published_scope",
-            )
-        }
-    )
-)
+_MOVE_HEADS = store.MOVE_HEADS
 _INSERT_CHANGES = insert(CHANGE_TABLE)
 
 
@@ -158,6 +137,7 @@ class ChunkItem:
     agency: Agency
     year: int
     body: ReportBase
+    completed: CompletedCells  # the body's, as parsing it computed them
     if_match: str | None = None
 
 
@@ -264,7 +244,7 @@ class _Chunk:
             connection, {"agency_ids": agency_ids, "years": [year - 1 for year in years]}
         )
         _read_published_tallies(connection, heads, items)
-        digests = [report_digest(item.body) for item in items]
+        digests = [report_digest(item.body, item.completed) for item in items]
         published_digests: dict[Key, str | None] = {}
         names = {row_id(item.agency): (item.agency.code, item.agency.name) for item in items}
         wanted = sorted({digest for digest in digests if digest is not None})
@@ -285,7 +265,11 @@ class _Chunk:
         digest = next(self.digests)
         context = RuleContext(digest, item.agency.kind, self._identical(agency_id, year, digest))
         evaluation, findings = evaluate_for_storage(
-            body, year=year, previous=self._previous((agency_id, year - 1)), context=context
+            body,
+            year=year,
+            previous=self._previous((agency_id, year - 1)),
+            context=context,
+            completed=item.completed,
         )
         head = self.heads.get((agency_id, year))
         locked = store.LockedHead(head.id or 0, head.latest_revision) if head else None

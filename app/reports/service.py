@@ -108,17 +108,19 @@ def put_report(
     writer: Writer,
     if_match: str | None,
     if_none_match: str | None = None,
+    completed: CompletedCells | None = None,
 ) -> tuple[StoredReport, bool]:
     """Store ``body`` as the next revision; returns it and whether the report was created.
 
     Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
-    finding) when a submitted or published report breaks an error rule.
+    finding) when a submitted or published report breaks an error rule. ``completed``: the
+    body's completed cells, when parsing it computed them (``parse_report_with_cells``).
     """
     agency_id = row_id(agency)
     previous = store.previous_year(session, agency_id=agency_id, year=year)
-    context = rule_context(session, agency=agency, year=year, body=body)
+    context = rule_context(session, agency=agency, year=year, body=body, completed=completed)
     evaluation, findings = evaluate_for_storage(
-        body, year=year, previous=_cells(previous), context=context
+        body, year=year, previous=_cells(previous), context=context, completed=completed
     )
 
     store.begin_report_write(session, agency_id=agency_id, year=year)
@@ -130,7 +132,7 @@ def put_report(
         # The year before was rewritten since it was read: check against what is stored now.
         previous = store.previous_year(session, agency_id=agency_id, year=year)
         evaluation, findings = evaluate_for_storage(
-            body, year=year, previous=_cells(previous), context=context
+            body, year=year, previous=_cells(previous), context=context, completed=completed
         )
     refuse_errors_of_a_final_report(body, findings)
 
@@ -139,16 +141,21 @@ def put_report(
     try:
         if head is None:
             head = store.insert_head(session, _new_head(agency_id, year, body, now=now))
-        revision = _new_revision(head, body, findings, writer=writer, created_at=now)
-        revision.computed_cells = computed_pointers(body.format, evaluation.computed)
-        # What the identical-report lookup and the acknowledgements read back.
-        revision.figures_digest = context.digest
-        revision.acknowledgements = acknowledgements_of(body)
-        revision.id = store.insert_revision(session, revision, evaluation.cells)
+        number = head.latest_revision + 1
+        values = revision_values(body, findings, number=number, writer=writer, created_at=now)
+        values |= {
+            "report_id": head.id,
+            "computed_cells": computed_pointers(body.format, evaluation.computed),
+            # What the identical-report lookup and the acknowledgements read back.
+            "figures_digest": context.digest,
+            "acknowledgements": acknowledgements_of(body),
+        }
+        revision_id = store.insert_revision(session, values, evaluation.cells)
+        revision = ReportRevision(id=revision_id, **values)
         rollups.record_publication(
             session, report_id=head.id, agency_id=agency_id, year=year, revision=revision
         )
-        store.move_head(session, head=head, revision=revision, revision_id=revision.id, now=now)
+        store.move_head(session, head=head, revision=revision, revision_id=revision_id, now=now)
         # Last before COMMIT: on PostgreSQL it queues the writers' commits (app/reports/changes.py).
         record_change(
             session,
@@ -206,20 +213,6 @@ def _new_head(agency_id: int, year: int, body: ReportBase, *, now: datetime) -> 
         created_at=now,
         updated_at=now,
     )
-
-
-def _new_revision(
-    head: store.LockedHead,
-    body: ReportBase,
-    findings: RevisionFindings,
-    *,
-    writer: Writer,
-    created_at: datetime,
-) -> ReportRevision:
-    values = revision_values(
-        body, findings, number=head.latest_revision + 1, writer=writer, created_at=created_at
-    )
-    return ReportRevision(report_id=head.id, **values)
 
 
 def revision_values(

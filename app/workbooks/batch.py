@@ -17,7 +17,7 @@ from app.agencies.dependencies import Caller, authorize_write_on
 from app.agencies.models import Agency
 from app.agencies.service import get_agency_by_code
 from app.errors import PROBLEM_TYPE_BASE, ProblemError, SchemaProblem, SchemaValidationError
-from app.formats.schema import parse_report
+from app.formats.schema import parse_report_with_cells
 from app.reports import bulk, service
 from app.types import is_agency_code
 from app.workbooks.reader import WorkbookRead, read_subtree_workbook
@@ -75,11 +75,13 @@ def store_json_items(
             code, year = _check_item(item, index)
             agency = agencies.get(code) or get_agency_by_code(session, code)  # 404 when unknown
             authorize_write_on(caller, agency)
-            body = parse_report(item["report"], year=year)
+            body, completed = parse_report_with_cells(item["report"], year=year)
         except ProblemError as error:
             answer.update(_refused(error))
             continue
-        checked.append((answer, bulk.ChunkItem(agency, year, body, item.get("if_match"))))
+        checked.append(
+            (answer, bulk.ChunkItem(agency, year, body, completed, item.get("if_match")))
+        )
     for start in range(0, len(checked), CHUNK_ITEMS):
         chunk = checked[start : start + CHUNK_ITEMS]
         outcomes = bulk.put_reports(session, [item for _, item in chunk], writer=writer)
