@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeAlias
 
 from app.formats.definitions import CellKey, ColumnSpec, ReportFormat, RowRole, RowSpec
@@ -30,6 +31,19 @@ class CompletedCells:
         """The cell as an addend: a blank counts as 0."""
         value = self.values[key]
         return int(value) if value is not None else 0
+
+    @cached_property
+    def numbers(self) -> Mapping[CellKey, int]:
+        """Every cell as ``number`` gives it, made once: the rules add up hundreds."""
+        return {key: int(value) if value is not None else 0 for key, value in self.values.items()}
+
+    @cached_property
+    def blanks(self) -> frozenset[CellKey]:
+        """The cells not reported: null in the body, or a data cell left out (an omitted
+        total is computed, not blank; a total stated null stays blank though computed)."""
+        missing = {key for key, value in self.values.items() if value is None}
+        nulls = {key for key, value in self.stated.items() if value is None}
+        return frozenset(missing | (nulls & self.computed))
 
     def is_given(self, key: CellKey) -> bool:
         return self.stated.get(key) is not None

@@ -18,8 +18,10 @@ from app.formats.cells import CompletedCells, result_addends
 from app.formats.definitions import (
     CellKey,
     CellSpec,
+    ColumnSpec,
     Label,
     RowRole,
+    RowSpec,
     SectionSpec,
     cell_pointer,
     format_for_year,
@@ -94,8 +96,8 @@ def check_balance(ctx: Context) -> Iterator[Issue]:
         output_keys = [(APPLICATIONS, row.key, column.key) for row in outputs]
         if _all_computed(cells, input_keys + output_keys):
             continue
-        expected = sum(cells.number(key) for key in input_keys)
-        actual = sum(cells.number(key) for key in output_keys)
+        expected = sum(map(cells.numbers.__getitem__, input_keys))
+        actual = sum(map(cells.numbers.__getitem__, output_keys))
         if expected != actual:
             yield Issue(
                 "applications.balance",
@@ -133,15 +135,13 @@ def check_review_totals(ctx: Context) -> Iterator[Issue]:
 
 def _row_totals(ctx: Context, section: SectionSpec, template: str) -> Iterator[Issue]:
     cells = ctx.cells
-    for row in section.rows:
-        parts = [column for column in row.columns if not column.is_total]
-        part_keys = [(section.key, row.key, column.key) for column in parts]
-        for total in (column for column in row.columns if column.is_total):
-            total_key = (section.key, row.key, total.key)
-            if cells.is_computed(total_key):
+    numbers, computed = cells.numbers, cells.computed
+    for row, parts, part_keys, totals in _row_total_plan(section):
+        for total, total_key in totals:
+            if total_key in computed:
                 continue
-            expected = sum(cells.number(key) for key in part_keys)
-            actual = cells.number(total_key)
+            expected = sum(map(numbers.__getitem__, part_keys))
+            actual = numbers[total_key]
             if expected != actual:
                 yield Issue(
                     template,
@@ -164,6 +164,34 @@ def _row_totals(ctx: Context, section: SectionSpec, template: str) -> Iterator[I
                 )
 
 
+_RowTotals = tuple[
+    RowSpec, tuple[ColumnSpec, ...], tuple[CellKey, ...], tuple[tuple[ColumnSpec, CellKey], ...]
+]
+_ROW_TOTAL_PLANS: dict[int, tuple[SectionSpec, tuple[_RowTotals, ...]]] = {}
+
+
+def _row_total_plan(section: SectionSpec) -> tuple[_RowTotals, ...]:
+    """Per row: its parts, their keys and its totals with theirs, worked out once."""
+    known = _ROW_TOTAL_PLANS.get(id(section))
+    if known is not None and known[0] is section:
+        return known[1]
+    plan = tuple(
+        (
+            row,
+            parts := tuple(column for column in row.columns if not column.is_total),
+            tuple((section.key, row.key, column.key) for column in parts),
+            tuple(
+                (column, (section.key, row.key, column.key))
+                for column in row.columns
+                if column.is_total
+            ),
+        )
+        for row in section.rows
+    )
+    _ROW_TOTAL_PLANS[id(section)] = (section, plan)
+    return plan
+
+
 def check_results_total(ctx: Context) -> Iterator[Issue]:
     """Per column: （七）总计 = every result row, （六） counted once."""
     cells = ctx.cells
@@ -175,8 +203,8 @@ def check_results_total(ctx: Context) -> Iterator[Issue]:
                 continue
             addends = result_addends(cells.fmt, cells.stated, column.key)
             addend_keys = [(APPLICATIONS, row.key, column.key) for row in addends]
-            expected = sum(cells.number(key) for key in addend_keys)
-            actual = cells.number(total_key)
+            expected = sum(map(cells.numbers.__getitem__, addend_keys))
+            actual = cells.numbers[total_key]
             if expected != actual:
                 yield Issue(
                     "applications.results_total",
@@ -211,8 +239,8 @@ def check_other_subtotal(ctx: Context) -> Iterator[Issue]:
             part_keys = [(APPLICATIONS, row.key, column.key) for row in parts]
             if not cells.is_given(subtotal_key) or not any(map(cells.is_given, part_keys)):
                 continue
-            expected = sum(cells.number(key) for key in part_keys)
-            actual = cells.number(subtotal_key)
+            expected = sum(map(cells.numbers.__getitem__, part_keys))
+            actual = cells.numbers[subtotal_key]
             if expected != actual:
                 yield Issue(
                     "applications.other_subtotal",
@@ -268,7 +296,10 @@ def check_not_reported(ctx: Context) -> Iterator[Issue]:
     """A blank cell, or a total left blank that the service computed."""
     cells = ctx.cells
     # Most cells are reported: find the few blanks first, then pay for labels only on those.
-    for cell in (cell for cell in cells.fmt.cells() if _is_blank(cells, cell.key)):
+    blanks = cells.blanks
+    if not blanks:
+        return
+    for cell in (cell for cell in cells.fmt.cells() if cell.key in blanks):
         if _counted_as_one_row(cells, cell):
             continue
         row = cells.fmt.section(cell.section).row(cell.row)
@@ -279,13 +310,6 @@ def check_not_reported(ctx: Context) -> Iterator[Issue]:
             yield Issue("cells.not_reported.computed", (cell.pointer,), params, value)
         else:
             yield Issue("cells.not_reported", (cell.pointer,), params)
-
-
-def _is_blank(cells: CompletedCells, key: CellKey) -> bool:
-    """Null in the body, or a data cell left out; an omitted total is computed, not blank."""
-    if cells.is_computed(key):
-        return cells.is_null(key)
-    return cells.value(key) is None
 
 
 def _counted_as_one_row(cells: CompletedCells, cell: CellSpec) -> bool:
