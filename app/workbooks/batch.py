@@ -62,32 +62,45 @@ def batch_items(payload: dict[str, Any]) -> list[Any]:
 def store_json_items(
     session: Session, *, caller: Caller, items: list[Any], writer: service.Writer, lang: str
 ) -> list[dict[str, Any]]:
-    """Each item checked and refused on its own; the others stored a chunk per transaction."""
+    """Each item checked and refused on its own; the others stored a chunk per transaction.
+    Items are parsed a chunk at a time, so no more than a chunk of bodies is held at once."""
     answers: list[dict[str, Any]] = []
-    checked: list[tuple[dict[str, Any], bulk.ChunkItem]] = []
     agencies = _agencies_named(session, items)
-    for index, item in enumerate(items):
-        code = item.get("agency_code") if isinstance(item, dict) else None
-        year = item.get("year") if isinstance(item, dict) else None
-        answer: dict[str, Any] = {"agency_code": code, "year": year}
-        answers.append(answer)
-        try:
-            code, year = _check_item(item, index)
-            agency = agencies.get(code) or get_agency_by_code(session, code)  # 404 when unknown
-            authorize_write_on(caller, agency)
-            body, completed = parse_report_with_cells(item["report"], year=year)
-        except ProblemError as error:
-            answer.update(_refused(error))
+    for start in range(0, len(items), CHUNK_ITEMS):
+        checked: list[tuple[dict[str, Any], bulk.ChunkItem]] = []
+        for index, item in enumerate(items[start : start + CHUNK_ITEMS], start=start):
+            answer = _checked(session, caller, agencies, index, item, checked)
+            answers.append(answer)
+        if not checked:
             continue
-        checked.append(
-            (answer, bulk.ChunkItem(agency, year, body, completed, item.get("if_match")))
-        )
-    for start in range(0, len(checked), CHUNK_ITEMS):
-        chunk = checked[start : start + CHUNK_ITEMS]
-        outcomes = bulk.put_reports(session, [item for _, item in chunk], writer=writer)
-        for (answer, _), outcome in zip(chunk, outcomes, strict=True):
+        outcomes = bulk.put_reports(session, [item for _, item in checked], writer=writer)
+        for (answer, _), outcome in zip(checked, outcomes, strict=True):
             answer.update(_outcome(outcome, lang))
     return answers
+
+
+def _checked(
+    session: Session,
+    caller: Caller,
+    agencies: dict[str, Agency],
+    index: int,
+    item: Any,
+    checked: list[tuple[dict[str, Any], bulk.ChunkItem]],
+) -> dict[str, Any]:
+    """The item's answer: refused now, or (appended to ``checked``) to be stored."""
+    code = item.get("agency_code") if isinstance(item, dict) else None
+    year = item.get("year") if isinstance(item, dict) else None
+    answer: dict[str, Any] = {"agency_code": code, "year": year}
+    try:
+        code, year = _check_item(item, index)
+        agency = agencies.get(code) or get_agency_by_code(session, code)  # 404 when unknown
+        authorize_write_on(caller, agency)
+        body, completed = parse_report_with_cells(item["report"], year=year)
+    except ProblemError as error:
+        answer.update(_refused(error))
+        return answer
+    checked.append((answer, bulk.ChunkItem(agency, year, body, completed, item.get("if_match"))))
+    return answer
 
 
 def _agencies_named(session: Session, items: list[Any]) -> dict[str, Agency]:
