@@ -28,7 +28,7 @@ from app.formats.cells import CellValue, CompletedCells
 from app.formats.definitions import CellKey
 from app.formats.schema import ReportBase, from_cells
 from app.reports import store
-from app.reports.cells import computed_keys, computed_pointers
+from app.reports.cells import computed_keys, computed_pointers, stored_rows
 from app.reports.changes import record_change
 from app.reports.findings import RevisionFindings, evaluate_for_storage
 from app.reports.models import Report, ReportRevision
@@ -150,10 +150,16 @@ def put_report(
             "figures_digest": context.digest,
             "acknowledgements": acknowledgements_of(body),
         }
-        revision_id = store.insert_revision(session, values, evaluation.cells)
+        rows = stored_rows(body.format, evaluation.cells)
+        revision_id = store.insert_revision(session, values, rows)
         revision = ReportRevision(id=revision_id, **values)
         rollups.record_publication(
-            session, report_id=head.id, agency_id=agency_id, year=year, revision=revision
+            session,
+            report_id=head.id,
+            agency_id=agency_id,
+            year=year,
+            revision=revision,
+            cells=rows,
         )
         store.move_head(session, head=head, revision=revision, revision_id=revision_id, now=now)
         # Last before COMMIT: on PostgreSQL it queues the writers' commits (app/reports/changes.py).

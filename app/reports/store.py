@@ -24,9 +24,9 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.db import begin_write, metadata
-from app.formats.cells import CellValue, CompletedCells, complete
+from app.formats.cells import CompletedCells, complete
 from app.formats.definitions import FORMATS, CellKey
-from app.reports.cells import cells_from_rows, stored_rows
+from app.reports.cells import cells_from_rows
 from app.reports.models import Report, ReportCell, ReportRevision
 
 REPORT_TABLE = metadata.tables["report"]  # Report declares no __tablename__ of its own
@@ -143,9 +143,10 @@ def insert_head(session: Session, head: Report) -> LockedHead:
 
 
 def insert_revision(
-    session: Session, values: dict[str, Any], cells: dict[CellKey, CellValue]
+    session: Session, values: dict[str, Any], cells: list[tuple[str, str, str, int | None]]
 ) -> int:
-    """Insert the revision (its columns but ``id``) and its non-zero cells; returns its id."""
+    """Insert the revision (its columns but ``id``) and its cells as stored (``stored_rows``:
+    the non-zero ones); returns the revision's id."""
     revision_id = int(session.connection().execute(_INSERT_REVISION, values).scalar_one())
     rows = [
         {
@@ -156,7 +157,7 @@ def insert_revision(
             "column": column,
             "value": value,
         }
-        for section, row, column, value in stored_rows(values["format"], cells)
+        for section, row, column, value in cells
     ]
     if rows:
         # Core executemany: the ORM's bulk path costs more than the insert itself.

@@ -49,18 +49,20 @@ _SHARE_TREE = text(f"SELECT pg_advisory_xact_lock_shared({_TREE_LOCK_KEY})")
 _OWN_TREE = text(f"SELECT pg_advisory_xact_lock({_TREE_LOCK_KEY})")
 
 _PATH = select(_AGENCY.path).where(_AGENCY.id == bindparam("agency_id"))
+# The revision published before, with its cells (outer: an all-zero one has no cell rows).
 _PUBLISHED_BEFORE = (
-    select(_REVISION.revision, _REVISION.format, _REVISION.scope)
+    select(_REVISION.format, _REVISION.scope, _CELL.section, _CELL.row, _CELL.column, _CELL.value)
     .select_from(_REPORT_TABLE)
     .join(
         _REVISION_TABLE,
         and_(_REVISION.report_id == _REPORT.id, _REVISION.revision == _REPORT.published_revision),
     )
+    .outerjoin(
+        _CELL_TABLE,
+        and_(_CELL.report_id == _REVISION.report_id, _CELL.revision == _REVISION.revision),
+    )
     .where(_REPORT.id == bindparam("report_id"))
 )
-_CELLS_OF_REVISIONS = select(
-    _CELL.revision, _CELL.section, _CELL.row, _CELL.column, _CELL.value
-).where(_CELL.report_id == bindparam("report_id"), _CELL.revision.in_(bindparam("revisions")))
 _LOCK_ROWS = (
     select(_ROLLUP.agency_id, _ROLLUP.reported, _ROLLUP.covered, _ROLLUP.sums)
     .select_from(_ROLLUP_TABLE)
@@ -114,27 +116,36 @@ _INSERT_MISSING = {
 
 
 def record_publication(
-    session: Session, *, report_id: int, agency_id: int, year: int, revision: ReportRevision
+    session: Session,
+    *,
+    report_id: int,
+    agency_id: int,
+    year: int,
+    revision: ReportRevision,
+    cells: Iterable[tuple[str, str, str, int | None]],
 ) -> None:
-    """Move the roll-ups from the report's published revision to ``revision``.
+    """Move the roll-ups from the report's published revision to ``revision``, whose stored
+    cells are ``cells`` (``app.reports.cells.stored_rows``).
 
-    Call inside the write transaction, after the revision's cells are inserted and before
-    the head points at it; a revision that is not published changes nothing.
+    Call inside the write transaction, before the head points at the revision; a revision
+    that is not published changes nothing.
     """
     if revision.status != "published":
         return
     connection = session.connection()
     share_tree(connection)
     chain = _path_ids(connection.execute(_PATH, {"agency_id": agency_id}).scalar_one())
-    before = connection.execute(_PUBLISHED_BEFORE, {"report_id": report_id}).first()
-    revisions = [revision.revision] + ([before.revision] if before else [])
-    cells: dict[int, list[tuple[tuple[str, str, str], int | None]]] = {n: [] for n in revisions}
-    for number, section, row, column, value in connection.execute(
-        _CELLS_OF_REVISIONS, {"report_id": report_id, "revisions": revisions}
-    ):
-        cells[number].append(((section, row, column), value))
-    new_own = Tally.of_report(revision.format, cells[revision.revision])
-    old_own = Tally.of_report(before.format, cells[before.revision]) if before else Tally()
+    published = connection.execute(_PUBLISHED_BEFORE, {"report_id": report_id}).all()
+    before = published[0] if published else None
+    new_own = Tally.of_report(revision.format, (((s, r, c), v) for s, r, c, v in cells))
+    old_own = (
+        Tally.of_report(
+            before.format,
+            (((p.section, p.row, p.column), p.value) for p in published if p.section is not None),
+        )
+        if before
+        else Tally()
+    )
     if unchanged(
         had_before=before is not None,
         before_scope=before.scope if before else None,
