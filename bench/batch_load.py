@@ -94,9 +94,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         token = secrets.token_urlsafe(32)
         with app_server(db, token) as app:
             cpu_before, pg_before = app.cpu_seconds(), db.backend_cpu_seconds()
-            seconds, statuses, failures = post_all(
-                app.base, token, bodies, clients=args.clients
-            )
+            seconds, statuses, failures = post_all(app.base, token, bodies, clients=args.clients)
             server_cpu = app.cpu_seconds() - cpu_before
             pg_cpu = db.backend_cpu_seconds() - pg_before
             peak_rss = app.peak_rss_bytes()
