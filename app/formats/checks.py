@@ -18,15 +18,14 @@ from app.formats.cells import CompletedCells, result_addends
 from app.formats.definitions import (
     CellKey,
     CellSpec,
-    ColumnSpec,
     Label,
     RowRole,
-    RowSpec,
     SectionSpec,
     cell_pointer,
     format_for_year,
 )
 from app.formats.messages import Param, Terms
+from app.formats.row_totals import row_total_plan
 
 if TYPE_CHECKING:
     from app.formats.schema import ReportBase
@@ -136,7 +135,7 @@ def check_review_totals(ctx: Context) -> Iterator[Issue]:
 def _row_totals(ctx: Context, section: SectionSpec, template: str) -> Iterator[Issue]:
     cells = ctx.cells
     numbers, computed = cells.numbers, cells.computed
-    for row, parts, part_keys, totals in _row_total_plan(section):
+    for row, parts, part_keys, totals in row_total_plan(section):
         for total, total_key in totals:
             if total_key in computed:
                 continue
@@ -162,34 +161,6 @@ def _row_totals(ctx: Context, section: SectionSpec, template: str) -> Iterator[I
                     expected,
                     actual,
                 )
-
-
-_RowTotals = tuple[
-    RowSpec, tuple[ColumnSpec, ...], tuple[CellKey, ...], tuple[tuple[ColumnSpec, CellKey], ...]
-]
-_ROW_TOTAL_PLANS: dict[int, tuple[SectionSpec, tuple[_RowTotals, ...]]] = {}
-
-
-def _row_total_plan(section: SectionSpec) -> tuple[_RowTotals, ...]:
-    """Per row: its parts, their keys and its totals with theirs, worked out once."""
-    known = _ROW_TOTAL_PLANS.get(id(section))
-    if known is not None and known[0] is section:
-        return known[1]
-    plan = tuple(
-        (
-            row,
-            parts := tuple(column for column in row.columns if not column.is_total),
-            tuple((section.key, row.key, column.key) for column in parts),
-            tuple(
-                (column, (section.key, row.key, column.key))
-                for column in row.columns
-                if column.is_total
-            ),
-        )
-        for row in section.rows
-    )
-    _ROW_TOTAL_PLANS[id(section)] = (section, plan)
-    return plan
 
 
 def check_results_total(ctx: Context) -> Iterator[Issue]:

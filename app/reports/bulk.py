@@ -24,21 +24,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select
+from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.agencies.models import Agency
-from app.db import begin_write, metadata, row_id, utcnow, write_use_case
+from app.db import begin_write, row_id, utcnow, write_use_case
 from app.errors import ConflictError, ProblemError
 from app.formats.cells import CompletedCells, complete
 from app.formats.checks import IdenticalReport
 from app.formats.definitions import FORMATS
 from app.formats.figures_digest import report_digest
 from app.formats.schema import ReportBase
-from app.reports import store
+from app.reports import chunk_reads, store
 from app.reports.cells import cells_from_rows, computed_pointers, stored_rows
 from app.reports.changes import CHANGE_TABLE, serialize_appends
+from app.reports.chunk_reads import Key
 from app.reports.findings import RevisionFindings, evaluate_for_storage
 from app.reports.rule_context import IDENTICAL_LOOKUP_LIMIT, RuleContext
 from app.reports.service import (
@@ -53,73 +54,7 @@ from app.summaries.chunk_rollups import Publication
 from app.summaries.rollups import unchanged
 from app.summaries.tally import Tally
 
-Key = tuple[int, int]  # (agency id, year)
-_Rows = tuple[str, list[tuple[str, str, str, int | None]]]  # a format and its stored cells
-
-_REPORT, _REVISION, _CELL = store.REPORT_TABLE.c, store.REVISION_TABLE.c, store.REPORT_CELL_TABLE.c
-_AGENCY_TABLE = metadata.tables["agency"]
-_AGENCY = _AGENCY_TABLE.c
-_IN_CHUNK = and_(
-    _REPORT.agency_id.in_(bindparam("agency_ids")), _REPORT.year.in_(bindparam("years"))
-)
-_HEADS = (
-    select(
-        _REPORT.id,
-        _REPORT.agency_id,
-        _REPORT.year,
-        _REPORT.latest_revision,
-        _REPORT.published_revision,
-        _REPORT.published_seq,
-        _REPORT.published_scope,
-    )
-    .where(_IN_CHUNK)
-    .with_for_update()
-)
-_LATEST_CELLS = (
-    select(
-        _REPORT.agency_id,
-        _REPORT.year,
-        _REVISION.format,
-        _CELL.section,
-        _CELL.row,
-        _CELL.column,
-        _CELL.value,
-    )
-    .select_from(store.REPORT_TABLE)
-    .join(
-        store.REVISION_TABLE,
-        and_(_REVISION.report_id == _REPORT.id, _REVISION.revision == _REPORT.latest_revision),
-    )
-    .outerjoin(
-        store.REPORT_CELL_TABLE,
-        and_(_CELL.report_id == _REVISION.report_id, _CELL.revision == _REVISION.revision),
-    )
-    .where(_IN_CHUNK)
-)
-_PUBLISHED_CELLS = (
-    select(_REPORT.id, _REVISION.format, _CELL.section, _CELL.row, _CELL.column, _CELL.value)
-    .select_from(store.REPORT_TABLE)
-    .join(
-        store.REVISION_TABLE,
-        and_(_REVISION.report_id == _REPORT.id, _REVISION.revision == _REPORT.published_revision),
-    )
-    .outerjoin(
-        store.REPORT_CELL_TABLE,
-        and_(_CELL.report_id == _REVISION.report_id, _CELL.revision == _REVISION.revision),
-    )
-    .where(_REPORT.id.in_(bindparam("report_ids")))
-)
-# Published reports with one of the chunk's digests: the identical-report rule's candidates.
-_SAME_DIGESTS = (
-    select(_REPORT.agency_id, _REPORT.year, _REVISION.figures_digest, _AGENCY.code, _AGENCY.name)
-    .select_from(store.REVISION_TABLE)
-    .join(
-        store.REPORT_TABLE,
-        and_(_REPORT.id == _REVISION.report_id, _REPORT.published_revision == _REVISION.revision),
-    )
-    .join(_AGENCY_TABLE, _AGENCY.id == _REPORT.agency_id)
-    .where(_REVISION.figures_digest.in_(bindparam("digests")), _REPORT.year.in_(bindparam("years")))
-)
+_REPORT, _REVISION = store.REPORT_TABLE.c, store.REVISION_TABLE.c
 _INSERT_HEADS = insert(store.REPORT_TABLE).returning(_REPORT.id, sort_by_parameter_order=True)
 _INSERT_REVISIONS = insert(store.REVISION_TABLE).returning(
     _REVISION.id, sort_by_parameter_order=True
@@ -209,7 +144,7 @@ class _Chunk:
     def __init__(
         self,
         heads: dict[Key, _Head],
-        latest_cells: dict[Key, _Rows],
+        latest_cells: dict[Key, chunk_reads.Rows],
         published_digests: dict[Key, str | None],
         names: dict[int, tuple[str, str]],
         digests: list[str | None],
@@ -227,7 +162,6 @@ class _Chunk:
     def load(cls, connection: Connection, items: Sequence[ChunkItem]) -> _Chunk:
         agency_ids = sorted({row_id(item.agency) for item in items})
         years = sorted({item.year for item in items})
-        within = {"agency_ids": agency_ids, "years": years}
         heads = {
             (row.agency_id, row.year): _Head(
                 row.agency_id,
@@ -238,21 +172,23 @@ class _Chunk:
                 row.published_seq,
                 row.published_scope,
             )
-            for row in connection.execute(_HEADS, within)
+            for row in chunk_reads.heads(connection, agency_ids, years)
         }
-        latest_cells = _latest_cells(
-            connection, {"agency_ids": agency_ids, "years": [year - 1 for year in years]}
-        )
-        _read_published_tallies(connection, heads, items)
+        latest_cells = chunk_reads.latest_cells(connection, agency_ids, [y - 1 for y in years])
+        publishing = {(row_id(i.agency), i.year) for i in items if i.body.status == "published"}
+        republished = {
+            head.id: head
+            for key, head in heads.items()
+            if key in publishing and head.published_revision is not None and head.id is not None
+        }
+        for report_id, tally in chunk_reads.published_tallies(connection, republished).items():
+            republished[report_id].published_tally = tally
         digests = [report_digest(item.body, item.completed) for item in items]
         published_digests: dict[Key, str | None] = {}
         names = {row_id(item.agency): (item.agency.code, item.agency.name) for item in items}
         wanted = sorted({digest for digest in digests if digest is not None})
         if wanted:
-            same = connection.execute(
-                _SAME_DIGESTS, {"digests": wanted, "years": sorted({i.year for i in items})}
-            )
-            for row in same:
+            for row in chunk_reads.same_digests(connection, wanted, years):
                 published_digests[(row.agency_id, row.year)] = row.figures_digest
                 names[row.agency_id] = (row.code, row.name)
         return cls(heads, latest_cells, published_digests, names, digests)
@@ -393,45 +329,6 @@ class _Chunk:
         )
         serialize_appends(connection)  # last before COMMIT (app/reports/changes.py)
         connection.execute(_INSERT_CHANGES, self.changes)
-
-
-def _read_published_tallies(
-    connection: Connection, heads: dict[Key, _Head], items: Sequence[ChunkItem]
-) -> None:
-    """The tallies of the revisions published before the chunk, of the reports it publishes:
-    what a publication takes out of the roll-ups."""
-    publishing = {
-        (row_id(item.agency), item.year) for item in items if item.body.status == "published"
-    }
-    by_id: dict[int, _Head] = {
-        head.id: head
-        for key, head in heads.items()
-        if key in publishing and head.published_revision is not None and head.id is not None
-    }
-    if not by_id:
-        return
-    found: dict[int, tuple[str, list[tuple[tuple[str, str, str], int | None]]]] = {}
-    for report_id, format_id, section, row, column, value in connection.execute(
-        _PUBLISHED_CELLS, {"report_ids": sorted(by_id)}
-    ):
-        _, cells = found.setdefault(report_id, (format_id, []))
-        if section is not None:
-            cells.append(((section, row, column), value))
-    for report_id, (format_id, cells) in found.items():
-        by_id[report_id].published_tally = Tally.of_report(format_id, cells)
-
-
-def _latest_cells(connection: Connection, within: dict[str, list[int]]) -> dict[Key, _Rows]:
-    """The stored cells of the latest revision of each report of the chunk's agencies in the
-    years before the chunk's: what the cross-year rules compare with."""
-    found: dict[Key, _Rows] = {}
-    for agency_id, year, format_id, section, row, column, value in connection.execute(
-        _LATEST_CELLS, within
-    ):
-        _, rows = found.setdefault((agency_id, year), (format_id, []))
-        if section is not None:
-            rows.append((section, row, column, value))
-    return found
 
 
 def _new_head_row(head: _Head, now: datetime) -> dict[str, Any]:
