@@ -172,7 +172,7 @@ class _Chunk:
                 row.published_seq,
                 row.published_scope,
             )
-            for row in chunk_reads.heads(connection, agency_ids, years)
+            for row in chunk_reads.heads(connection, {(row_id(i.agency), i.year) for i in items})
         }
         latest_cells = chunk_reads.latest_cells(connection, agency_ids, [y - 1 for y in years])
         publishing = {(row_id(i.agency), i.year) for i in items if i.body.status == "published"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, select
+from sqlalchemy import Connection, Row, and_, bindparam, select, tuple_
 
 from app.db import metadata
 from app.reports import store
@@ -32,7 +32,9 @@ _HEADS = (
         _REPORT.published_seq,
         _REPORT.published_scope,
     )
-    .where(_IN_CHUNK)
+    # Exactly the chunk's reports, which its advisory locks cover: locking the head of any
+    # other (agency, year) could wait in a cycle with another chunk locking this one's.
+    .where(tuple_(_REPORT.agency_id, _REPORT.year).in_(bindparam("keys", expanding=True)))
     .with_for_update()
 )
 _LATEST_CELLS = (
@@ -82,9 +84,9 @@ _SAME_DIGESTS = (
 )
 
 
-def heads(connection: Connection, agency_ids: Sequence[int], years: Sequence[int]) -> Any:
-    """The heads of the agencies' reports of those years, locked until COMMIT (PostgreSQL)."""
-    return connection.execute(_HEADS, {"agency_ids": list(agency_ids), "years": list(years)})
+def heads(connection: Connection, keys: Iterable[Key]) -> Any:
+    """The heads of those (agency, year) reports, locked until COMMIT (PostgreSQL)."""
+    return connection.execute(_HEADS, {"keys": sorted(keys)})
 
 
 def latest_cells(
