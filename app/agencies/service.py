@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from sqlalchemy import ColumnElement, String, case, func, literal, update
+from sqlalchemy import ColumnElement, String, bindparam, case, func, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -63,10 +63,14 @@ class Family:
     children: list[Agency]
 
 
+# Built once: every request naming an agency runs it, and building it costs more than SQLite.
+_BY_CODE = select(Agency).where(col(Agency.code) == bindparam("code"))
+
+
 def get_agency_by_code(session: Session, code: str) -> Agency:
     if not is_agency_code(code):  # NUL and friends would reach PostgreSQL as an error
         raise NotFoundError(f"unknown agency {code!r}")
-    agency = session.exec(select(Agency).where(Agency.code == code)).first()
+    agency = session.exec(_BY_CODE, params={"code": code}).first()
     if agency is None:
         raise NotFoundError(f"unknown agency {code}")
     return agency

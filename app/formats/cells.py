@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeAlias
 
 from app.formats.definitions import CellKey, ColumnSpec, ReportFormat, RowRole, RowSpec
@@ -30,6 +31,19 @@ class CompletedCells:
         """The cell as an addend: a blank counts as 0."""
         value = self.values[key]
         return int(value) if value is not None else 0
+
+    @cached_property
+    def numbers(self) -> Mapping[CellKey, int]:
+        """Every cell as ``number`` gives it, made once: the rules add up hundreds."""
+        return {key: int(value) if value is not None else 0 for key, value in self.values.items()}
+
+    @cached_property
+    def blanks(self) -> frozenset[CellKey]:
+        """The cells not reported: null in the body, or a data cell left out (an omitted
+        total is computed, not blank; a total stated null stays blank though computed)."""
+        missing = {key for key, value in self.values.items() if value is None}
+        nulls = {key for key, value in self.stated.items() if value is None}
+        return frozenset(missing | (nulls & self.computed))
 
     def is_given(self, key: CellKey) -> bool:
         return self.stated.get(key) is not None
@@ -57,13 +71,34 @@ def result_addends(
 
 
 def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> CompletedCells:
-    values: dict[CellKey, CellValue] = {key: stated.get(key) for key in fmt.cell_keys()}
+    values: dict[CellKey, CellValue] = dict.fromkeys(fmt.cell_keys())
+    values.update((key, value) for key, value in stated.items() if key in values)
     computed: set[CellKey] = set()
+    for key, addends, probe, addends_without_parts in _completion_plan(fmt):
+        if values[key] is not None:
+            continue
+        if probe is not None and not any(stated.get(part) is not None for part in probe):
+            addends = addends_without_parts
+        values[key] = sum(_as_number(values[addend]) for addend in addends)
+        computed.add(key)
+    return CompletedCells(fmt, dict(stated), values, frozenset(computed))
+
+
+# A total to fill: its key, its addends, and for （七）总计 (else None) the result parts of
+# which one given keeps those addends, none the last ones instead (``result_addends``).
+_Step = tuple[CellKey, tuple[CellKey, ...], tuple[CellKey, ...] | None, tuple[CellKey, ...]]
+_PLANS: dict[str, tuple[ReportFormat, tuple[_Step, ...]]] = {}
+
+
+def _completion_plan(fmt: ReportFormat) -> tuple[_Step, ...]:
+    """``complete``'s steps for a format, in order, worked out once: the format never changes."""
+    known = _PLANS.get(fmt.id)
+    if known is not None and known[0] is fmt:
+        return known[1]
+    steps: list[_Step] = []
 
     def fill(key: CellKey, addends: list[CellKey]) -> None:
-        if values[key] is None:
-            values[key] = sum(_as_number(values[addend]) for addend in addends)
-            computed.add(key)
+        steps.append((key, tuple(addends), None, ()))
 
     # Order matters: row totals add up cells that column subtotals may have just filled.
     for section in fmt.sections:
@@ -78,10 +113,20 @@ def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> Complete
                 )
         for row in section.rows_with_role(RowRole.RESULTS_TOTAL):
             for column in data_columns:
-                addends = result_addends(fmt, stated, column.key)
-                fill(
-                    (section.key, row.key, column.key),
-                    [(section.key, addend.key, column.key) for addend in addends],
+                applications = fmt.section("applications")
+                probe = tuple(
+                    ("applications", part.key, column.key)
+                    for part in applications.rows_with_role(RowRole.RESULT_PART)
+                )
+                with_parts = applications.rows_with_role(RowRole.RESULT, RowRole.RESULT_PART)
+                without = applications.rows_with_role(RowRole.RESULT, RowRole.RESULT_SUBTOTAL)
+                steps.append(
+                    (
+                        (section.key, row.key, column.key),
+                        tuple((section.key, addend.key, column.key) for addend in with_parts),
+                        probe,
+                        tuple((section.key, addend.key, column.key) for addend in without),
+                    )
                 )
         for row in section.rows:
             for column in row.columns:
@@ -94,7 +139,8 @@ def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> Complete
                             if not other.is_total
                         ],
                     )
-    return CompletedCells(fmt, dict(stated), values, frozenset(computed))
+    _PLANS[fmt.id] = (fmt, tuple(steps))
+    return _PLANS[fmt.id][1]
 
 
 def _columns(rows: tuple[RowSpec, ...]) -> tuple[ColumnSpec, ...]:

@@ -25,6 +25,7 @@ from app.formats.definitions import (
     format_for_year,
 )
 from app.formats.messages import Param, Terms
+from app.formats.row_totals import row_total_plan
 
 if TYPE_CHECKING:
     from app.formats.schema import ReportBase
@@ -94,8 +95,8 @@ def check_balance(ctx: Context) -> Iterator[Issue]:
         output_keys = [(APPLICATIONS, row.key, column.key) for row in outputs]
         if _all_computed(cells, input_keys + output_keys):
             continue
-        expected = sum(cells.number(key) for key in input_keys)
-        actual = sum(cells.number(key) for key in output_keys)
+        expected = sum(map(cells.numbers.__getitem__, input_keys))
+        actual = sum(map(cells.numbers.__getitem__, output_keys))
         if expected != actual:
             yield Issue(
                 "applications.balance",
@@ -133,15 +134,13 @@ def check_review_totals(ctx: Context) -> Iterator[Issue]:
 
 def _row_totals(ctx: Context, section: SectionSpec, template: str) -> Iterator[Issue]:
     cells = ctx.cells
-    for row in section.rows:
-        parts = [column for column in row.columns if not column.is_total]
-        part_keys = [(section.key, row.key, column.key) for column in parts]
-        for total in (column for column in row.columns if column.is_total):
-            total_key = (section.key, row.key, total.key)
-            if cells.is_computed(total_key):
+    numbers, computed = cells.numbers, cells.computed
+    for row, parts, part_keys, totals in row_total_plan(section):
+        for total, total_key in totals:
+            if total_key in computed:
                 continue
-            expected = sum(cells.number(key) for key in part_keys)
-            actual = cells.number(total_key)
+            expected = sum(map(numbers.__getitem__, part_keys))
+            actual = numbers[total_key]
             if expected != actual:
                 yield Issue(
                     template,
@@ -175,8 +174,8 @@ def check_results_total(ctx: Context) -> Iterator[Issue]:
                 continue
             addends = result_addends(cells.fmt, cells.stated, column.key)
             addend_keys = [(APPLICATIONS, row.key, column.key) for row in addends]
-            expected = sum(cells.number(key) for key in addend_keys)
-            actual = cells.number(total_key)
+            expected = sum(map(cells.numbers.__getitem__, addend_keys))
+            actual = cells.numbers[total_key]
             if expected != actual:
                 yield Issue(
                     "applications.results_total",
@@ -211,8 +210,8 @@ def check_other_subtotal(ctx: Context) -> Iterator[Issue]:
             part_keys = [(APPLICATIONS, row.key, column.key) for row in parts]
             if not cells.is_given(subtotal_key) or not any(map(cells.is_given, part_keys)):
                 continue
-            expected = sum(cells.number(key) for key in part_keys)
-            actual = cells.number(subtotal_key)
+            expected = sum(map(cells.numbers.__getitem__, part_keys))
+            actual = cells.numbers[subtotal_key]
             if expected != actual:
                 yield Issue(
                     "applications.other_subtotal",
@@ -268,7 +267,10 @@ def check_not_reported(ctx: Context) -> Iterator[Issue]:
     """A blank cell, or a total left blank that the service computed."""
     cells = ctx.cells
     # Most cells are reported: find the few blanks first, then pay for labels only on those.
-    for cell in (cell for cell in cells.fmt.cells() if _is_blank(cells, cell.key)):
+    blanks = cells.blanks
+    if not blanks:
+        return
+    for cell in (cell for cell in cells.fmt.cells() if cell.key in blanks):
         if _counted_as_one_row(cells, cell):
             continue
         row = cells.fmt.section(cell.section).row(cell.row)
@@ -279,13 +281,6 @@ def check_not_reported(ctx: Context) -> Iterator[Issue]:
             yield Issue("cells.not_reported.computed", (cell.pointer,), params, value)
         else:
             yield Issue("cells.not_reported", (cell.pointer,), params)
-
-
-def _is_blank(cells: CompletedCells, key: CellKey) -> bool:
-    """Null in the body, or a data cell left out; an omitted total is computed, not blank."""
-    if cells.is_computed(key):
-        return cells.is_null(key)
-    return cells.value(key) is None
 
 
 def _counted_as_one_row(cells: CompletedCells, cell: CellSpec) -> bool:

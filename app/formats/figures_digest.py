@@ -22,15 +22,25 @@ MIN_NONZERO_DATA_CELLS = 4
 
 def figures_digest(cells: CompletedCells) -> str | None:
     """The digest of the figures, or None for a report too empty to compare."""
-    data_cells = [cell for cell in cells.fmt.cells() if not cell.is_total]
-    nonzero = sum(1 for cell in data_cells if cells.value(cell.key) not in (None, 0))
+    data_keys, pointers = _CELLS_OF[cells.fmt.id]
+    values = cells.values
+    nonzero = sum(1 for key in data_keys if values[key] not in (None, 0))
     if nonzero < MIN_NONZERO_DATA_CELLS:
         return None
     canonical = "\n".join(
-        [cells.fmt.id]
-        + [f"{cell.pointer}={_text(cells.value(cell.key))}" for cell in cells.fmt.cells()]
+        [cells.fmt.id] + [f"{pointer}={_text(values[key])}" for key, pointer in pointers]
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# Per format, once: its data cells' keys, and every cell's key with its pointer.
+_CELLS_OF = {
+    format_id: (
+        tuple(cell.key for cell in fmt.cells() if not cell.is_total),
+        tuple((cell.key, cell.pointer) for cell in fmt.cells()),
+    )
+    for format_id, fmt in FORMATS.items()
+}
 
 
 def _text(value: object) -> str:
@@ -41,6 +51,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def report_digest(report: ReportBody) -> str | None:
-    """``figures_digest`` of a body's completed cells."""
-    return figures_digest(complete(FORMATS[report.format], to_cells(report)))
+def report_digest(report: ReportBody, completed: CompletedCells | None = None) -> str | None:
+    """``figures_digest`` of a body's completed cells (``completed``, when already known)."""
+    return figures_digest(completed or complete(FORMATS[report.format], to_cells(report)))

@@ -262,10 +262,12 @@ def evaluate_in(
     langs: Sequence[str],
     agency_kind: str | None = None,
     identical: Sequence[IdenticalReport] = (),
+    completed: CompletedCells | None = None,
 ) -> list[Evaluation]:
-    """``evaluate`` once, with the findings worded in each of ``langs`` (same order)."""
+    """``evaluate`` once, with the findings worded in each of ``langs`` (same order).
+    ``completed``: the body's completed cells, when the caller has them already."""
     fmt = FORMATS[report.format]
-    cells = complete(fmt, to_cells(report))
+    cells = completed or complete(fmt, to_cells(report))
     context = Context(report, year, cells, _completed(previous), agency_kind, tuple(identical))
     found = [(rule, issue) for rule in RULES if rule.applies(fmt) for issue in rule.check(context)]
     fixes = unique_fixes(context, [issue for _, issue in found])

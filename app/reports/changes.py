@@ -20,7 +20,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, and_, func, insert, or_, select, text
+from sqlalchemy import Column, Connection, Integer, and_, func, insert, or_, select, text
 from sqlmodel import Field, Session, SQLModel
 
 from app.agencies.paths import path_within
@@ -54,12 +54,18 @@ def record_change(
 ) -> None:
     """Append the change of a revision; call it last before the write's COMMIT."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_SERIALIZE_APPENDS)
+    serialize_appends(connection)
     connection.execute(
         _INSERT,
         {"agency_id": agency_id, "year": year, "revision": revision, "status": status, "at": at},
     )
+
+
+def serialize_appends(connection: Connection) -> None:
+    """Queue behind the other appends until COMMIT (PostgreSQL; see the module docstring).
+    Take it once per transaction, last before COMMIT, however many changes it appends."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SERIALIZE_APPENDS)
 
 
 # --------------------------------------------------------------------------------------------

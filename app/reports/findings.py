@@ -37,6 +37,7 @@ def evaluate_for_storage(
     year: int,
     previous: CompletedCells | None,
     context: RuleContext | None = None,
+    completed: CompletedCells | None = None,
 ) -> tuple[Evaluation, RevisionFindings]:
     """Run every rule once per language; the evaluation carries the completed cells.
     ``context``: what the rules need from storage besides the year before."""
@@ -47,6 +48,7 @@ def evaluate_for_storage(
         langs=("zh", "en"),
         agency_kind=context.agency_kind if context else None,
         identical=context.identical if context else (),
+        completed=completed,
     )
     stored = []
     for zh, en in zip(chinese.findings, english.findings, strict=True):

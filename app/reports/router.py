@@ -22,7 +22,7 @@ from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
 from app.errors import problem_responses
 from app.formats.definitions import FORMATS
-from app.formats.schema import parse_report
+from app.formats.schema import parse_report, parse_report_with_cells
 from app.formats.sections import SectionView, section_json
 from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
@@ -170,7 +170,7 @@ def _write_report(
     if_none_match: str | None,
 ) -> dict[str, Any]:
     """The JSON write of PUT and POST: parse, check, store, answer 201 or 200."""
-    body = parse_report(payload, year=year)
+    body, completed = parse_report_with_cells(payload, year=year)
     stored, created = service.put_report(
         session,
         agency=access.agency,
@@ -179,6 +179,7 @@ def _write_report(
         writer=writer_of(access.caller),
         if_match=if_match,
         if_none_match=if_none_match,
+        completed=completed,
     )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["ETag"] = service.etag_for(stored.revision.revision, lang)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.agencies.models import Agency
 from app.db import metadata
+from app.formats.cells import CompletedCells
 from app.formats.checks import IdenticalReport
 from app.formats.figures_digest import report_digest
 from app.formats.schema import ReportBase
@@ -32,8 +33,15 @@ class RuleContext:
     identical: tuple[IdenticalReport, ...]
 
 
-def rule_context(session: Session, *, agency: Agency, year: int, body: ReportBase) -> RuleContext:
-    digest = report_digest(body)
+def rule_context(
+    session: Session,
+    *,
+    agency: Agency,
+    year: int,
+    body: ReportBase,
+    completed: CompletedCells | None = None,
+) -> RuleContext:
+    digest = report_digest(body, completed)
     identical = () if digest is None else identical_reports(session, agency, year, digest)
     return RuleContext(digest, agency.kind, identical)
 

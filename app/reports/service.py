@@ -28,7 +28,7 @@ from app.formats.cells import CellValue, CompletedCells
 from app.formats.definitions import CellKey
 from app.formats.schema import ReportBase, from_cells
 from app.reports import store
-from app.reports.cells import computed_keys, computed_pointers
+from app.reports.cells import computed_keys, computed_pointers, stored_rows
 from app.reports.changes import record_change
 from app.reports.findings import RevisionFindings, evaluate_for_storage
 from app.reports.models import Report, ReportRevision
@@ -108,51 +108,60 @@ def put_report(
     writer: Writer,
     if_match: str | None,
     if_none_match: str | None = None,
+    completed: CompletedCells | None = None,
 ) -> tuple[StoredReport, bool]:
     """Store ``body`` as the next revision; returns it and whether the report was created.
 
     Raises PreconditionFailed for a stale If-Match and UnprocessableError (with every
-    finding) when a submitted or published report breaks an error rule.
+    finding) when a submitted or published report breaks an error rule. ``completed``: the
+    body's completed cells, when parsing it computed them (``parse_report_with_cells``).
     """
     agency_id = row_id(agency)
     previous = store.previous_year(session, agency_id=agency_id, year=year)
-    context = rule_context(session, agency=agency, year=year, body=body)
+    context = rule_context(session, agency=agency, year=year, body=body, completed=completed)
     evaluation, findings = evaluate_for_storage(
-        body, year=year, previous=_cells(previous), context=context
+        body, year=year, previous=_cells(previous), context=context, completed=completed
     )
 
     store.begin_report_write(session, agency_id=agency_id, year=year)
     head = store.locked_head(session, agency_id=agency_id, year=year)
-    _check_if_match(if_match, head, if_none_match)
+    check_if_match(if_match, head, if_none_match)
     if store.latest_revision_number(session, agency_id=agency_id, year=year - 1) != (
         previous.revision if previous else None
     ):
         # The year before was rewritten since it was read: check against what is stored now.
         previous = store.previous_year(session, agency_id=agency_id, year=year)
         evaluation, findings = evaluate_for_storage(
-            body, year=year, previous=_cells(previous), context=context
+            body, year=year, previous=_cells(previous), context=context, completed=completed
         )
-    _refuse_errors_of_a_final_report(body, findings)
+    refuse_errors_of_a_final_report(body, findings)
 
     now = utcnow()
     created = head is None
     try:
         if head is None:
             head = store.insert_head(session, _new_head(agency_id, year, body, now=now))
-        revision = _new_revision(head, body, findings, writer=writer, created_at=now)
-        revision.computed_cells = computed_pointers(body.format, evaluation.computed)
-        # What the identical-report lookup and the acknowledgements read back.
-        revision.figures_digest = context.digest
-        revision.acknowledgements = (
-            [item.model_dump(mode="json") for item in body.acknowledgements]
-            if body.acknowledgements
-            else None
-        )
-        revision.id = store.insert_revision(session, revision, evaluation.cells)
+        number = head.latest_revision + 1
+        values = revision_values(body, findings, number=number, writer=writer, created_at=now)
+        values |= {
+            "report_id": head.id,
+            "computed_cells": computed_pointers(body.format, evaluation.computed),
+            # What the identical-report lookup and the acknowledgements read back.
+            "figures_digest": context.digest,
+            "acknowledgements": acknowledgements_of(body),
+        }
+        rows = stored_rows(body.format, evaluation.cells)
+        revision_id = store.insert_revision(session, values, rows)
+        revision = ReportRevision(id=revision_id, **values)
         rollups.record_publication(
-            session, report_id=head.id, agency_id=agency_id, year=year, revision=revision
+            session,
+            report_id=head.id,
+            agency_id=agency_id,
+            year=year,
+            revision=revision,
+            cells=rows,
         )
-        store.move_head(session, head=head, revision=revision, revision_id=revision.id, now=now)
+        store.move_head(session, head=head, revision=revision, revision_id=revision_id, now=now)
         # Last before COMMIT: on PostgreSQL it queues the writers' commits (app/reports/changes.py).
         record_change(
             session,
@@ -171,7 +180,7 @@ def put_report(
     return StoredReport(agency, year, revision, dict(evaluation.cells)), created
 
 
-def _check_if_match(
+def check_if_match(
     if_match: str | None, head: store.LockedHead | None, if_none_match: str | None = None
 ) -> None:
     """RFC 9110 preconditions of a write; If-Match compares strongly (a weak tag never
@@ -190,7 +199,7 @@ def _check_if_match(
     raise PreconditionFailed(f"If-Match does not match the current revision: {current}")
 
 
-def _refuse_errors_of_a_final_report(body: ReportBase, findings: RevisionFindings) -> None:
+def refuse_errors_of_a_final_report(body: ReportBase, findings: RevisionFindings) -> None:
     if body.status in STATUSES_NEEDING_NO_ERRORS and findings.error_count:
         raise UnprocessableError(
             f"a {body.status} report must break no rule; it breaks {findings.error_count} "
@@ -212,38 +221,46 @@ def _new_head(agency_id: int, year: int, body: ReportBase, *, now: datetime) -> 
     )
 
 
-def _new_revision(
-    head: store.LockedHead,
+def revision_values(
     body: ReportBase,
     findings: RevisionFindings,
     *,
+    number: int,
     writer: Writer,
     created_at: datetime,
-) -> ReportRevision:
+) -> dict[str, Any]:
+    """The columns of revision ``number`` of ``body`` but its report and what the write adds
+    (computed cells, digest, acknowledgements)."""
     narrative = body.narrative
-    return ReportRevision(
-        report_id=head.id,
-        revision=head.latest_revision + 1,
-        format=body.format,
-        status=body.status,
-        scope=body.scope,
-        overview=narrative.overview if narrative else None,
-        problems_and_improvements=narrative.problems_and_improvements if narrative else None,
-        other_matters=narrative.other_matters if narrative else None,
-        channels=body.channels.model_dump(mode="json") if body.channels else None,
-        fees_collected_yuan=(
+    return {
+        "revision": number,
+        "format": body.format,
+        "status": body.status,
+        "scope": body.scope,
+        "overview": narrative.overview if narrative else None,
+        "problems_and_improvements": narrative.problems_and_improvements if narrative else None,
+        "other_matters": narrative.other_matters if narrative else None,
+        "channels": body.channels.model_dump(mode="json") if body.channels else None,
+        "fees_collected_yuan": (
             str(body.fees_collected_yuan) if body.fees_collected_yuan is not None else None
         ),
-        contact=body.contact.model_dump(mode="json") if body.contact else None,
-        published_on=body.published_on,
-        source_url=body.source_url,
-        findings=findings.stored,
-        error_count=findings.error_count,
-        warning_count=findings.warning_count,
-        written_by=writer.written_by,
-        api_key_id=writer.api_key_id,
-        created_at=created_at,
-    )
+        "contact": body.contact.model_dump(mode="json") if body.contact else None,
+        "published_on": body.published_on,
+        "source_url": body.source_url,
+        "findings": findings.stored,
+        "error_count": findings.error_count,
+        "warning_count": findings.warning_count,
+        "written_by": writer.written_by,
+        "api_key_id": writer.api_key_id,
+        "created_at": created_at,
+    }
+
+
+def acknowledgements_of(body: ReportBase) -> list[dict[str, Any]] | None:
+    """The acknowledgements as a revision keeps them."""
+    if not body.acknowledgements:
+        return None
+    return [item.model_dump(mode="json") for item in body.acknowledgements]
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, insert, text, update
+from sqlalchemy import Connection, Select, and_, bindparam, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.db import begin_write, metadata
-from app.formats.cells import CellValue, CompletedCells, complete
+from app.formats.cells import CompletedCells, complete
 from app.formats.definitions import FORMATS, CellKey
-from app.reports.cells import cells_from_rows, stored_rows
+from app.reports.cells import cells_from_rows
 from app.reports.models import Report, ReportCell, ReportRevision
 
 REPORT_TABLE = metadata.tables["report"]  # Report declares no __tablename__ of its own
@@ -73,6 +73,32 @@ _LOCKED_HEAD = (
 _INSERT_HEAD = insert(REPORT_TABLE).returning(_REPORT.id)
 _INSERT_REVISION = insert(REVISION_TABLE).returning(_REVISION.id)
 _INSERT_CELLS = insert(REPORT_CELL_TABLE)
+_HEAD_COLUMNS = (
+    "latest_revision",
+    "latest_seq",
+    "format",
+    "status",
+    "scope",
+    "error_count",
+    "warning_count",
+    "updated_at",
+)
+_PUBLISHED_COLUMNS = ("published_revision", "published_seq", "published_scope")
+
+
+def _move_head(columns: tuple[str, ...]) -> Any:
+    return (
+        update(REPORT_TABLE)
+        .where(_REPORT.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns})
+    )
+
+
+# Bound parameters are prefixed: an UPDATE's SET and WHERE may not reuse column names.
+_MOVE_HEAD = _move_head(_HEAD_COLUMNS)
+_MOVE_HEAD_PUBLISHED = _move_head(_HEAD_COLUMNS + _PUBLISHED_COLUMNS)
+MOVE_HEADS = _MOVE_HEAD_PUBLISHED
+"""Every column a write moves, published ones included (a batch writes them all)."""
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:agency_id, :year)")
 
 
@@ -82,7 +108,11 @@ _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:agency_id, :year)")
 
 def begin_report_write(session: Session, *, agency_id: int, year: int) -> None:
     """Open the write transaction of one report, its writers queued until it ends."""
-    connection = begin_write(session)
+    lock_report(begin_write(session), agency_id=agency_id, year=year)
+
+
+def lock_report(connection: Connection, *, agency_id: int, year: int) -> None:
+    """Queue behind the other writers of one report (PostgreSQL), until the transaction ends."""
     if connection.dialect.name == "postgresql":
         connection.execute(_ADVISORY_LOCK, {"agency_id": agency_id, "year": year})
 
@@ -113,24 +143,21 @@ def insert_head(session: Session, head: Report) -> LockedHead:
 
 
 def insert_revision(
-    session: Session, revision: ReportRevision, cells: dict[CellKey, CellValue]
+    session: Session, values: dict[str, Any], cells: list[tuple[str, str, str, int | None]]
 ) -> int:
-    """Insert the revision and its non-zero cells; returns the revision's id."""
-    revision_id = int(
-        session.connection()
-        .execute(_INSERT_REVISION, revision.model_dump(exclude={"id"}))
-        .scalar_one()
-    )
+    """Insert the revision (its columns but ``id``) and its cells as stored (``stored_rows``:
+    the non-zero ones); returns the revision's id."""
+    revision_id = int(session.connection().execute(_INSERT_REVISION, values).scalar_one())
     rows = [
         {
-            "report_id": revision.report_id,
-            "revision": revision.revision,
+            "report_id": values["report_id"],
+            "revision": values["revision"],
             "section": section,
             "row": row,
             "column": column,
             "value": value,
         }
-        for section, row, column, value in stored_rows(revision.format, cells)
+        for section, row, column, value in cells
     ]
     if rows:
         # Core executemany: the ORM's bulk path costs more than the insert itself.
@@ -143,22 +170,25 @@ def move_head(
 ) -> None:
     """Point the head at the revision just inserted."""
     moved: dict[str, Any] = {
-        "latest_revision": revision.revision,
-        "latest_seq": revision_id,
-        "format": revision.format,
-        "status": revision.status,
-        "scope": revision.scope,
-        "error_count": revision.error_count,
-        "warning_count": revision.warning_count,
-        "updated_at": now,
+        "b_id": head.id,
+        "b_latest_revision": revision.revision,
+        "b_latest_seq": revision_id,
+        "b_format": revision.format,
+        "b_status": revision.status,
+        "b_scope": revision.scope,
+        "b_error_count": revision.error_count,
+        "b_warning_count": revision.warning_count,
+        "b_updated_at": now,
     }
     if revision.status == "published":
         moved |= {
-            "published_revision": revision.revision,
-            "published_seq": revision_id,
-            "published_scope": revision.scope,
+            "b_published_revision": revision.revision,
+            "b_published_seq": revision_id,
+            "b_published_scope": revision.scope,
         }
-    session.connection().execute(update(REPORT_TABLE).where(_REPORT.id == head.id).values(moved))
+        session.connection().execute(_MOVE_HEAD_PUBLISHED, moved)
+    else:
+        session.connection().execute(_MOVE_HEAD, moved)
     # A head this session loaded earlier went stale under the Core UPDATE: reload it on use.
     if (loaded := session.identity_map.get(identity_key(Report, head.id))) is not None:
         session.expire(loaded)

@@ -19,7 +19,7 @@ paths, so it takes the tree lock exclusively, publications share it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, select, text, update
@@ -49,18 +49,20 @@ _SHARE_TREE = text(f"SELECT pg_advisory_xact_lock_shared({_TREE_LOCK_KEY})")
 _OWN_TREE = text(f"SELECT pg_advisory_xact_lock({_TREE_LOCK_KEY})")
 
 _PATH = select(_AGENCY.path).where(_AGENCY.id == bindparam("agency_id"))
+# The revision published before, with its cells (outer: an all-zero one has no cell rows).
 _PUBLISHED_BEFORE = (
-    select(_REVISION.revision, _REVISION.format, _REVISION.scope)
+    select(_REVISION.format, _REVISION.scope, _CELL.section, _CELL.row, _CELL.column, _CELL.value)
     .select_from(_REPORT_TABLE)
     .join(
         _REVISION_TABLE,
         and_(_REVISION.report_id == _REPORT.id, _REVISION.revision == _REPORT.published_revision),
     )
+    .outerjoin(
+        _CELL_TABLE,
+        and_(_CELL.report_id == _REVISION.report_id, _CELL.revision == _REVISION.revision),
+    )
     .where(_REPORT.id == bindparam("report_id"))
 )
-_CELLS_OF_REVISIONS = select(
-    _CELL.revision, _CELL.section, _CELL.row, _CELL.column, _CELL.value
-).where(_CELL.report_id == bindparam("report_id"), _CELL.revision.in_(bindparam("revisions")))
 _LOCK_ROWS = (
     select(_ROLLUP.agency_id, _ROLLUP.reported, _ROLLUP.covered, _ROLLUP.sums)
     .select_from(_ROLLUP_TABLE)
@@ -114,67 +116,106 @@ _INSERT_MISSING = {
 
 
 def record_publication(
-    session: Session, *, report_id: int, agency_id: int, year: int, revision: ReportRevision
+    session: Session,
+    *,
+    report_id: int,
+    agency_id: int,
+    year: int,
+    revision: ReportRevision,
+    cells: Iterable[tuple[str, str, str, int | None]],
 ) -> None:
-    """Move the roll-ups from the report's published revision to ``revision``.
+    """Move the roll-ups from the report's published revision to ``revision``, whose stored
+    cells are ``cells`` (``app.reports.cells.stored_rows``).
 
-    Call inside the write transaction, after the revision's cells are inserted and before
-    the head points at it; a revision that is not published changes nothing.
+    Call inside the write transaction, before the head points at the revision; a revision
+    that is not published changes nothing.
     """
     if revision.status != "published":
         return
     connection = session.connection()
     share_tree(connection)
     chain = _path_ids(connection.execute(_PATH, {"agency_id": agency_id}).scalar_one())
-    before = connection.execute(_PUBLISHED_BEFORE, {"report_id": report_id}).first()
-    revisions = [revision.revision] + ([before.revision] if before else [])
-    cells: dict[int, list[tuple[tuple[str, str, str], int | None]]] = {n: [] for n in revisions}
-    for number, section, row, column, value in connection.execute(
-        _CELLS_OF_REVISIONS, {"report_id": report_id, "revisions": revisions}
-    ):
-        cells[number].append(((section, row, column), value))
-    new_own = Tally.of_report(revision.format, cells[revision.revision])
-    old_own = Tally.of_report(before.format, cells[before.revision]) if before else Tally()
-    if (
-        before is not None
-        and (before.scope == CONSOLIDATED) == (revision.scope == CONSOLIDATED)
-        and new_own == old_own
+    published = connection.execute(_PUBLISHED_BEFORE, {"report_id": report_id}).all()
+    before = published[0] if published else None
+    new_own = Tally.of_report(revision.format, (((s, r, c), v) for s, r, c, v in cells))
+    old_own = (
+        Tally.of_report(
+            before.format,
+            (((p.section, p.row, p.column), p.value) for p in published if p.section is not None),
+        )
+        if before
+        else Tally()
+    )
+    if unchanged(
+        had_before=before is not None,
+        before_scope=before.scope if before else None,
+        new_scope=revision.scope,
+        old_own=old_own,
+        new_own=new_own,
     ):
         return  # same figures, same kind of report: no roll-up changes, none is locked
 
     current = _lock_chain(connection, chain, year)
-    mine = current[agency_id]
-    # Below the agency: everything but its own report; only counted when it was consolidated.
-    rest = mine.minus(old_own)
-    if revision.scope == CONSOLIDATED:
-        new = new_own.plus(rest.published_only())
-    elif before is not None and before.scope == CONSOLIDATED:
-        new = new_own.plus(_children_total(connection, agency_id, year))
-    else:
-        new = new_own.plus(rest)
-    _propagate(connection, chain, year, current, new)
-
-
-def _propagate(
-    connection: Connection,
-    chain: Sequence[int],
-    year: int,
-    current: Mapping[int, Tally],
-    new: Tally,
-) -> None:
-    """Store ``new`` as the tally of ``chain[-1]`` and pass the change up to the root."""
-    delta = new.minus(current[chain[-1]])
     consolidated = set(
         connection.execute(_CONSOLIDATED_AMONG, {"agency_ids": list(chain[:-1]), "year": year})
         .scalars()
         .all()
     )
-    updated = {chain[-1]: new}
+    updated = next_tallies(
+        chain,
+        current,
+        consolidated,
+        old_own=old_own,
+        new_own=new_own,
+        before_scope=before.scope if before else None,
+        new_scope=revision.scope,
+        children_total=lambda: _children_total(connection, agency_id, year),
+    )
+    _store(connection, year, updated)
+
+
+def unchanged(
+    *, had_before: bool, before_scope: str | None, new_scope: str, old_own: Tally, new_own: Tally
+) -> bool:
+    """Whether a publication leaves every roll-up as it is: same figures, same kind."""
+    return (
+        had_before
+        and (before_scope == CONSOLIDATED) == (new_scope == CONSOLIDATED)
+        and new_own == old_own
+    )
+
+
+def next_tallies(
+    chain: Sequence[int],
+    current: Mapping[int, Tally],
+    consolidated: Set[int],
+    *,
+    old_own: Tally,
+    new_own: Tally,
+    before_scope: str | None,
+    new_scope: str,
+    children_total: Callable[[], Tally],
+) -> dict[int, Tally]:
+    """The tallies of ``chain`` (root first, the publishing agency last) once its report's
+    published revision went from ``old_own`` to ``new_own``. ``current``: their tallies now;
+    ``consolidated``: the ancestors whose published report is consolidated."""
+    agency_id = chain[-1]
+    mine = current[agency_id]
+    # Below the agency: everything but its own report; only counted when it was consolidated.
+    rest = mine.minus(old_own)
+    if new_scope == CONSOLIDATED:
+        new = new_own.plus(rest.published_only())
+    elif before_scope == CONSOLIDATED:
+        new = new_own.plus(children_total())
+    else:
+        new = new_own.plus(rest)
+    delta = new.minus(mine)
+    updated = {agency_id: new}
     for ancestor in reversed(chain[:-1]):
         if ancestor in consolidated:
             delta = delta.published_only()
         updated[ancestor] = current[ancestor].plus(delta)
-    _store(connection, year, updated)
+    return updated
 
 
 def share_tree(connection: Connection) -> None:

@@ -1,8 +1,9 @@
-"""Many reports at once: each item authorized and stored on its own, as one PUT would be.
+"""Many reports at once: each item authorized and checked on its own, as one PUT would be.
 
 An item that fails (unknown agency, another agency's key, a schema error, a published report
-that breaks a rule) gets its own 4xx and problem; the others are stored all the same. Each
-stored item is its own transaction, committed by the one write path.
+that breaks a rule, a stale If-Match) gets its own 4xx and problem; the others are stored all
+the same. JSON items are stored ``CHUNK_ITEMS`` per transaction (app.reports.bulk); the
+sheets of a subtree workbook, each in its own transaction through the one write path.
 """
 
 from __future__ import annotations
@@ -10,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.agencies.dependencies import Caller, authorize_write_on
+from app.agencies.models import Agency
 from app.agencies.service import get_agency_by_code
 from app.errors import PROBLEM_TYPE_BASE, ProblemError, SchemaProblem, SchemaValidationError
-from app.formats.schema import parse_report
-from app.reports import service
-from app.reports.views import written_report_json
+from app.formats.schema import parse_report_with_cells
+from app.reports import bulk, service
+from app.types import is_agency_code
 from app.workbooks.reader import WorkbookRead, read_subtree_workbook
 from app.workbooks.upload import store_read_report
 
 MAX_BATCH_ITEMS = 500
+# Items stored per transaction: big enough that the per-transaction work (commit, locks,
+# roll-up rows) is shared, small enough that a single PUT waits at most one chunk.
+CHUNK_ITEMS = 100
 YEAR_MIN, YEAR_MAX = 2008, 2100
 
 WriterOf = Callable[[Caller], service.Writer]
@@ -57,35 +62,70 @@ def batch_items(payload: dict[str, Any]) -> list[Any]:
 def store_json_items(
     session: Session, *, caller: Caller, items: list[Any], writer: service.Writer, lang: str
 ) -> list[dict[str, Any]]:
-    return [
-        _one(session, caller, index, item, writer=writer, lang=lang)
-        for index, item in enumerate(items)
-    ]
+    """Each item checked and refused on its own; the others stored a chunk per transaction.
+    Items are parsed a chunk at a time, so no more than a chunk of bodies is held at once."""
+    answers: list[dict[str, Any]] = []
+    agencies = _agencies_named(session, items)
+    for start in range(0, len(items), CHUNK_ITEMS):
+        checked: list[tuple[dict[str, Any], bulk.ChunkItem]] = []
+        for index, item in enumerate(items[start : start + CHUNK_ITEMS], start=start):
+            answer = _checked(session, caller, agencies, index, item, checked)
+            answers.append(answer)
+        if not checked:
+            continue
+        outcomes = bulk.put_reports(session, [item for _, item in checked], writer=writer)
+        for (answer, _), outcome in zip(checked, outcomes, strict=True):
+            answer.update(_outcome(outcome, lang))
+    return answers
 
 
-def _one(
-    session: Session, caller: Caller, index: int, item: Any, *, writer: service.Writer, lang: str
+def _checked(
+    session: Session,
+    caller: Caller,
+    agencies: dict[str, Agency],
+    index: int,
+    item: Any,
+    checked: list[tuple[dict[str, Any], bulk.ChunkItem]],
 ) -> dict[str, Any]:
+    """The item's answer: refused now, or (appended to ``checked``) to be stored."""
     code = item.get("agency_code") if isinstance(item, dict) else None
     year = item.get("year") if isinstance(item, dict) else None
     answer: dict[str, Any] = {"agency_code": code, "year": year}
     try:
         code, year = _check_item(item, index)
-        agency = get_agency_by_code(session, code)
+        agency = agencies.get(code) or get_agency_by_code(session, code)  # 404 when unknown
         authorize_write_on(caller, agency)
-        body = parse_report(item["report"], year=year)
-        stored, created = service.put_report(
-            session,
-            agency=agency,
-            year=year,
-            body=body,
-            writer=writer,
-            if_match=item.get("if_match"),
-        )
-        written = written_report_json(stored, body, lang)
+        body, completed = parse_report_with_cells(item["report"], year=year)
     except ProblemError as error:
-        return {**answer, **_refused(error)}
-    return {**answer, **_stored(created, written)}
+        answer.update(_refused(error))
+        return answer
+    checked.append((answer, bulk.ChunkItem(agency, year, body, completed, item.get("if_match"))))
+    return answer
+
+
+def _agencies_named(session: Session, items: list[Any]) -> dict[str, Agency]:
+    """The agencies the items name, in one query."""
+    codes = {
+        item["agency_code"]
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(item.get("agency_code"), str)
+        and is_agency_code(item["agency_code"])
+    }
+    if not codes:
+        return {}
+    found = session.exec(select(Agency).where(col(Agency.code).in_(sorted(codes))))
+    return {agency.code: agency for agency in found}
+
+
+def _outcome(outcome: bulk.Outcome, lang: str) -> dict[str, Any]:
+    if isinstance(outcome, ProblemError):
+        return _refused(outcome)
+    return {
+        "status": 201 if outcome.created else 200,
+        "revision": outcome.revision,
+        "findings": outcome.findings.localized(lang),
+    }
 
 
 def _check_item(item: Any, index: int) -> tuple[str, int]:
