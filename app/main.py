@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _load_sample_when_migrated(engine)
         yield
         engine.dispose()
+        metrics.worker_exiting()
 
     app = FastAPI(
         title="Disclosure statistics service",

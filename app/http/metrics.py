@@ -1,6 +1,13 @@
-"""Prometheus metrics for operators: request counts and latency by route template."""
+"""Prometheus metrics for operators: request counts and latency by route template.
+
+With several worker processes (``python -m app serve --workers n``) the entry point sets
+``PROMETHEUS_MULTIPROC_DIR`` before any worker starts: prometheus_client then keeps every
+worker's values in files there, and ``/metrics`` — whichever worker answers — sums them all.
+"""
 
 from __future__ import annotations
+
+import os
 
 from fastapi import APIRouter, Response
 from prometheus_client import (
@@ -9,6 +16,7 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 
 registry = CollectorRegistry()
@@ -36,6 +44,20 @@ def record(method: str, route: str, status: int, seconds: float) -> None:
 router = APIRouter(tags=["operations"])
 
 
+def _multiprocess_directory() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    if _multiprocess_directory() is None:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    every_worker = CollectorRegistry()
+    multiprocess.MultiProcessCollector(every_worker)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(every_worker), media_type=CONTENT_TYPE_LATEST)
+
+
+def worker_exiting() -> None:
+    """A worker's last act: its live gauges leave the sums (counters stay counted)."""
+    if _multiprocess_directory() is not None:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
