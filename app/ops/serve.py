@@ -9,6 +9,7 @@ worker keeps in memory stays correct with several:
   ``/metrics`` of any worker sums all of them (app/http/metrics.py);
 - rate limits: the in-memory buckets are per worker, so a caller gets up to n × the limit;
   production sets ``DISCLOSURE_RATE_LIMIT_STORAGE=redis://…`` to share them (SECURITY.md);
+- the development admin token and key secret: made once here, shared by every worker;
 - caches: keyed by immutable revisions or data-derived ETags, checked against the shared
   database on every request (app/http/cache.py), so a worker never serves what another
   worker's write made stale.
@@ -18,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+from app.config import Settings, key_secret
 
 WORKERS_ENV = "DISCLOSURE_WORKERS"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -51,7 +55,18 @@ def prepare_metrics_directory() -> Path | None:
     return made
 
 
-def serve(_settings: object, args: argparse.Namespace) -> int:
+def share_development_secrets(settings: Settings) -> None:
+    """Give every worker the same admin token and key secret: left to each worker, a
+    development server would print one token per worker and keep the one it happened to
+    make first. Production configures both (its settings refuse to load otherwise)."""
+    if settings.admin_token is None:
+        token = secrets.token_urlsafe(32)
+        os.environ["DISCLOSURE_ADMIN_TOKEN"] = token
+        print(f"DISCLOSURE_ADMIN_TOKEN not set; this run's admin token: {token}", file=sys.stderr)
+    key_secret(settings)  # made once here (under ./var), before the workers read it
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
     """The command: its settings were loaded (and refused when invalid) before any worker."""
     import uvicorn
 
@@ -60,6 +75,7 @@ def serve(_settings: object, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    share_development_secrets(settings)
     made = prepare_metrics_directory() if workers > 1 else None
     try:
         uvicorn.run(
