@@ -225,6 +225,11 @@ def code_of(run: dict[str, Any]) -> str:
     return f"{commit}+{version['tree_sha256']}" if version.get("uncommitted_changes") else commit
 
 
+def _load_kind(load: dict[str, Any]) -> str:
+    """How L1 stored the reports: the batch endpoint, or (older runs) one PUT each."""
+    return "batch" if "batch" in load.get("via", "") else "bulk PUT"
+
+
 def markdown(document: dict[str, Any]) -> str:
     m = document["machine"]
     lines = [
@@ -316,7 +321,7 @@ def markdown(document: dict[str, Any]) -> str:
             )
         load = run["load"]
         lines.append(
-            f"| {run['database']} | {run['scale']:,} | L1 bulk PUT ({load['clients']} clients) "
+            f"| {run['database']} | {run['scale']:,} | L1 {_load_kind(load)} ({load['clients']} clients) "
             f"| {load['reports_per_s']:.0f} | | | {load['server_cpu_ms_per_report']} "
             f"| {load['server_cpu_pct']} | {load['postgres_cpu_pct']} "
             f"| {load['client_cpu_pct']} |"
