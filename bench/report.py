@@ -321,7 +321,8 @@ def markdown(document: dict[str, Any]) -> str:
             )
         load = run["load"]
         lines.append(
-            f"| {run['database']} | {run['scale']:,} | L1 {_load_kind(load)} ({load['clients']} clients) "
+            f"| {run['database']} | {run['scale']:,} "
+            f"| L1 {_load_kind(load)} ({load['clients']} clients) "
             f"| {load['reports_per_s']:.0f} | | | {load['server_cpu_ms_per_report']} "
             f"| {load['server_cpu_pct']} | {load['postgres_cpu_pct']} "
             f"| {load['client_cpu_pct']} |"
