@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy import Engine
 
 from app.agencies.router import router as agencies_router
 from app.config import Settings, get_settings, key_secret
@@ -26,8 +25,7 @@ from app.http.methods import install_allowed_methods
 from app.http.ratelimit import RateLimits
 from app.openapi import build_openapi, operation_id
 from app.ops.health import router as health_router
-from app.ops.migrate import current_revision, head_revision
-from app.ops.sample_data import load_sample
+from app.ops.sample_data import load_sample_when_migrated
 from app.pages.router import install_pages
 
 logger = logging.getLogger("app")
@@ -53,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.sample_data and settings.uses_default_database:
-            _load_sample_when_migrated(engine)
+            load_sample_when_migrated(engine)
         yield
         engine.dispose()
         metrics.worker_exiting()
@@ -117,15 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def _load_sample_when_migrated(engine: Engine) -> None:
-    with engine.connect() as connection:
-        migrated = current_revision(connection) == head_revision()
-    if not migrated:
-        logger.warning("database not migrated to head: sample data not loaded (make migrate)")
-        return
-    load_sample(engine)
 
 
 def _admin_token(settings: Settings) -> str:

@@ -9,7 +9,8 @@ worker keeps in memory stays correct with several:
   ``/metrics`` of any worker sums all of them (app/http/metrics.py);
 - rate limits: the in-memory buckets are per worker, so a caller gets up to n × the limit;
   production sets ``DISCLOSURE_RATE_LIMIT_STORAGE=redis://…`` to share them (SECURITY.md);
-- the development admin token and key secret: made once here, shared by every worker;
+- the development admin token, key secret and sample data: made once here, before the
+  workers start, not by each of them;
 - caches: keyed by immutable revisions or data-derived ETags, checked against the shared
   database on every request (app/http/cache.py), so a worker never serves what another
   worker's write made stale.
@@ -26,6 +27,8 @@ import tempfile
 from pathlib import Path
 
 from app.config import Settings, key_secret
+from app.db import create_db_engine
+from app.ops.sample_data import load_sample_when_migrated
 
 WORKERS_ENV = "DISCLOSURE_WORKERS"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -66,6 +69,18 @@ def share_development_secrets(settings: Settings) -> None:
     key_secret(settings)  # made once here (under ./var), before the workers read it
 
 
+def load_sample_before_the_workers(settings: Settings) -> None:
+    """The development sample, loaded here once: each worker's start would load it too, all
+    at once into the same empty database, and all but one would fail on the duplicates."""
+    if settings.sample_data and settings.uses_default_database:
+        engine = create_db_engine(settings.database_url)
+        try:
+            load_sample_when_migrated(engine)
+        finally:
+            engine.dispose()
+    os.environ["DISCLOSURE_SAMPLE_DATA"] = "0"
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     """The command: its settings were loaded (and refused when invalid) before any worker."""
     import uvicorn
@@ -76,6 +91,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     share_development_secrets(settings)
+    if workers > 1:
+        load_sample_before_the_workers(settings)
     made = prepare_metrics_directory() if workers > 1 else None
     try:
         uvicorn.run(
