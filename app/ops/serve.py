@@ -26,9 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.config import Settings, key_secret
-from app.db import create_db_engine
-from app.ops.sample_data import load_sample_when_migrated
+from app.config import Settings, SettingsError, key_secret, load_settings
 
 WORKERS_ENV = "DISCLOSURE_WORKERS"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -73,6 +71,9 @@ def load_sample_before_the_workers(settings: Settings) -> None:
     """The development sample, loaded here once: each worker's start would load it too, all
     at once into the same empty database, and all but one would fail on the duplicates."""
     if settings.sample_data and settings.uses_default_database:
+        from app.db import create_db_engine
+        from app.ops.sample_data import load_sample_when_migrated
+
         engine = create_db_engine(settings.database_url)
         try:
             load_sample_when_migrated(engine)
@@ -111,8 +112,28 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def main(argv: list[str]) -> int:
+    """``python -m app serve …`` without the other commands' imports: the supervisor stays
+    light (each worker imports the app itself), so n workers start about as fast as one."""
+    parser = argparse.ArgumentParser(prog="python -m app serve")
+    _arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return serve(settings, args)
+
+
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``serve`` among ``python -m app``'s commands (its help; app/__main__.py runs main)."""
     parser = commands.add_parser("serve", help="serve the API (uvicorn, n worker processes)")
+    _arguments(parser)
+    parser.set_defaults(command=serve)
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
@@ -121,7 +142,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
-    parser.set_defaults(command=serve)
 
 
 def _positive(value: str) -> int:
