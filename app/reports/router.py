@@ -20,7 +20,7 @@ from app.agencies.dependencies import (
 )
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
-from app.errors import ReportNotFound, problem_responses
+from app.errors import problem_responses
 from app.formats.definitions import FORMATS
 from app.formats.rules import evaluate
 from app.formats.schema import parse_report
@@ -29,7 +29,7 @@ from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
 from app.http.json_body import JsonObjectDep
 from app.http.language import LangDep
-from app.reports import section_read, service, store
+from app.reports import section_read, service
 from app.reports.openapi import (
     post_report_request_body,
     report_request_body,
@@ -241,29 +241,15 @@ def get_report(
     etag = service.etag_for(access.visible_revision, lang)
     if (unchanged := not_modified_response(if_none_match, etag)) is not None:
         return unchanged
-    stored = _stored_report(session, access, code=code, year=year)
+    stored = section_read.load_stored_report(
+        session,
+        head=access.head,
+        revision=access.visible_revision,
+        include_unpublished=access.may_see_unpublished,
+    )
     response.headers["ETag"] = etag
     response.headers["Vary"] = "Accept-Language, Authorization"
     return stored_report_json(stored, lang, show_writer=access.may_see_unpublished)
-
-
-def _stored_report(
-    session: Session, access: ReportAccess, *, code: str, year: int
-) -> service.StoredReport:
-    """The revision ``report_access`` found, with its agency and cells."""
-    head = access.head
-    if head.report_id is None:  # visible_revision_number has already refused this
-        raise ReportNotFound(code, year)
-    revision = service.find_revision(
-        session,
-        report_id=head.report_id,
-        number=access.visible_revision,
-        include_unpublished=access.may_see_unpublished,
-        agency_code=code,
-        year=year,
-    )
-    cells = store.cells_of(session, report_id=head.report_id, revision=revision)
-    return service.StoredReport(get_agency_by_code(session, code), year, revision, cells)
 
 
 @router.get(

@@ -66,7 +66,8 @@ def test_two_workers_never_serve_a_stale_answer_and_metrics_sum_both(
     metrics_dir.mkdir()
     (metrics_dir / "counter_999999.db").write_bytes(b"left by an earlier run")
     env = {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
-    with live_server(database_url, workers=2, env=env) as server:
+    # Two workers import the app at once: on a loaded 2-core machine that takes a while.
+    with live_server(database_url, workers=2, env=env, ready_timeout=120) as server:
         assert not (metrics_dir / "counter_999999.db").exists()  # cleared at start
         section_reads = 0
         with httpx.Client(base_url=server.base_url, headers=ADMIN, timeout=TIMEOUT) as writer:
