@@ -1,6 +1,8 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Worker processes of `make run` (app/ops/serve.py; README "Workers").
+WORKERS ?= 1
 
 export UV_PYTHON_DOWNLOADS := never
 # Use uv from PATH; otherwise bootstrap it with pip into .tools/ (no system-wide install).
@@ -17,7 +19,7 @@ sync: $(UV)
 	$(UV) sync --locked
 
 run: sync migrate
-	$(UV) run uvicorn --factory app.main:create_app --host $(HOST) --port $(PORT) --no-access-log
+	$(UV) run python -m app serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 migrate: sync
 	$(UV) run alembic upgrade head

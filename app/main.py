@@ -11,22 +11,21 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy import Engine
 
 from app.agencies.router import router as agencies_router
 from app.config import Settings, get_settings, key_secret
 from app.db import create_db_engine
 from app.errors import install_error_handlers
 from app.http import metrics
-from app.http.body_limit import BodySizeLimitMiddleware
+from app.http.body_limit import BodyLimits
 from app.http.docs import install_docs
-from app.http.log import RequestIdMiddleware, configure_logging
+from app.http.edge import EdgeMiddleware
+from app.http.log import configure_logging
 from app.http.methods import install_allowed_methods
-from app.http.ratelimit import RateLimitMiddleware, RateLimits
+from app.http.ratelimit import RateLimits
 from app.openapi import build_openapi, operation_id
 from app.ops.health import router as health_router
-from app.ops.migrate import current_revision, head_revision
-from app.ops.sample_data import load_sample
+from app.ops.sample_data import load_sample_when_migrated
 from app.pages.router import install_pages
 
 logger = logging.getLogger("app")
@@ -52,9 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.sample_data and settings.uses_default_database:
-            _load_sample_when_migrated(engine)
+            load_sample_when_migrated(engine)
         yield
         engine.dispose()
+        metrics.worker_exiting()
 
     app = FastAPI(
         title="Disclosure statistics service",
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in _api_routers():
         app.include_router(router)
 
-    # Last added runs first: request id, then metrics, then the size limit, then CORS.
+    # Last added runs first: the edge (request id, metrics, rate limit, body size), then CORS.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -100,11 +100,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             expose_headers=["ETag", "X-Request-ID", "Location"],
         )
-    app.add_middleware(
-        BodySizeLimitMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        max_upload_bytes=settings.max_upload_bytes,
-    )
     app.state.rate_limits = None
     if settings.rate_limit_per_minute:
         app.state.rate_limits = RateLimits(
@@ -113,20 +108,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             storage=settings.rate_limit_storage,
             trusted_proxies=settings.trusted_proxies,
         )
-        app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
-    app.add_middleware(metrics.MetricsMiddleware)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        EdgeMiddleware,
+        body_limits=BodyLimits.of(settings.max_body_bytes, settings.max_upload_bytes),
+        rate_limits=app.state.rate_limits,
+    )
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def _load_sample_when_migrated(engine: Engine) -> None:
-    with engine.connect() as connection:
-        migrated = current_revision(connection) == head_revision()
-    if not migrated:
-        logger.warning("database not migrated to head: sample data not loaded (make migrate)")
-        return
-    load_sample(engine)
 
 
 def _admin_token(settings: Settings) -> str:

@@ -21,4 +21,5 @@ def test_runtime_runs_as_non_root_with_healthcheck_and_migrations(project_root: 
     runtime = dockerfile.split("\nFROM ")[-1]
     assert "USER 10001:10001" in runtime
     assert "HEALTHCHECK" in runtime and "/readyz" in runtime
-    assert "alembic upgrade head && exec uvicorn" in runtime
+    assert "alembic upgrade head && exec python -m app serve" in runtime
+    assert "DISCLOSURE_WORKERS=1" in runtime  # the worker count, settable with -e

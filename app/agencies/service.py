@@ -309,7 +309,11 @@ def _case_twins(session: Session, codes: Iterable[str]) -> dict[str, str]:
     agencies 640181A and 640181a would be told apart by nobody reading a report."""
     asked = set(codes)
     lowered = sorted({code.lower() for code in asked})
-    found = session.exec(select(Agency.code).where(func.lower(Agency.code).in_(lowered))).all()
+    found: list[str] = []
+    # In chunks: PostgreSQL takes at most 65,535 parameters (a national import has 160,000).
+    for start in range(0, len(lowered), _LOOKUP_CHUNK):
+        chunk = lowered[start : start + _LOOKUP_CHUNK]
+        found.extend(session.exec(select(Agency.code).where(func.lower(Agency.code).in_(chunk))))
     return {code.lower(): code for code in found if code not in asked}
 
 

@@ -5,21 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from app.errors import internal_error
+from starlette.types import Scope
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only when it is short and harmless in a log line or a header.
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_logger = logging.getLogger("app.access")
@@ -82,58 +76,17 @@ def configure_logging(level: str, fmt: str) -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
-class RequestIdMiddleware:
-    """Give every request an id (the caller's X-Request-ID if sane), log it, echo it back."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
-
-        started_response = False
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status, started_response
-            if message["type"] == "http.response.start":
-                status, started_response = message["status"], True
-                MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception as error:
-            # Answered here, inside the request id (Starlette's outermost handler runs after it
-            # is gone): the 500 and its log line carry the id, and the connection stays up.
-            if started_response:
-                raise
-            await internal_error(Request(scope), error)(scope, receive, send_with_id)
-        finally:
-            access_logger.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
-            request_id_var.reset(token)
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+def log_access(scope: Scope, status: int, seconds: float) -> None:
+    """The access log line of one request (app.http.edge calls it as the request ends)."""
+    access_logger.info(
+        "%s %s %s",
+        scope["method"],
+        scope["path"],
+        status,
+        extra={
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+        },
+    )

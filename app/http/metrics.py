@@ -1,8 +1,13 @@
-"""Prometheus metrics for operators: request counts and latency by route template."""
+"""Prometheus metrics for operators: request counts and latency by route template.
+
+With several worker processes (``python -m app serve --workers n``) the entry point sets
+``PROMETHEUS_MULTIPROC_DIR`` before any worker starts: prometheus_client then keeps every
+worker's values in files there, and ``/metrics`` — whichever worker answers — sums them all.
+"""
 
 from __future__ import annotations
 
-import time
+import os
 
 from fastapi import APIRouter, Response
 from prometheus_client import (
@@ -11,8 +16,8 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    multiprocess,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 registry = CollectorRegistry()
 REQUESTS = Counter(
@@ -30,35 +35,29 @@ LATENCY = Histogram(
 )
 
 
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, record_status)
-        finally:
-            # The template, never the raw path: raw paths would make one series per agency.
-            route = getattr(scope.get("route"), "path", "unmatched")
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
+def record(method: str, route: str, status: int, seconds: float) -> None:
+    """Count one request and its latency (app.http.edge calls it as the request ends)."""
+    LATENCY.labels(method, route).observe(seconds)
+    REQUESTS.labels(method, route, str(status)).inc()
 
 
 router = APIRouter(tags=["operations"])
 
 
+def _multiprocess_directory() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    if _multiprocess_directory() is None:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    every_worker = CollectorRegistry()
+    multiprocess.MultiProcessCollector(every_worker)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(every_worker), media_type=CONTENT_TYPE_LATEST)
+
+
+def worker_exiting() -> None:
+    """A worker's last act: its live gauges leave the sums (counters stay counted)."""
+    if _multiprocess_directory() is not None:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

@@ -4,7 +4,8 @@ Who a caller is decides its bucket, and that is known only after authentication:
 
 - an authenticated caller (an agency key, the administrator) has one bucket per key, taken
   from in ``app.agencies.dependencies.get_caller`` — however the header is spelled;
-- an anonymous request has one bucket per client address, taken from here, before routing;
+- an anonymous request has one bucket per client address, taken before routing
+  (``app.http.edge``);
 - a request whose token fails authentication takes from a much smaller bucket of its client
   address: made-up tokens cost a database lookup each, so they are throttled first.
 
@@ -30,11 +31,9 @@ from typing import Protocol
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
-from app.errors import TooManyRequests, render_problem
+from app.errors import TooManyRequests
 
 MAX_TRACKED_CALLERS = 50_000
 # Operations endpoints are polled by orchestrators and scrapers; never throttle them.
@@ -157,34 +156,6 @@ class RateLimits:
 def _refuse_if_waiting(wait: float) -> None:
     if wait > 0:
         raise TooManyRequests(retry_after_seconds=max(1, math.ceil(wait)))
-
-
-class RateLimitMiddleware:
-    """Anonymous requests, by client address; authenticated ones are limited per caller once
-    their token is known (``get_caller``)."""
-
-    def __init__(self, app: ASGIApp, limits: RateLimits) -> None:
-        self.app = app
-        self.limits = limits
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] in EXEMPT_PATHS
-            or _header(scope, b"authorization") is not None
-        ):
-            await self.app(scope, receive, send)
-            return
-        caller = "address:" + self.limits.client_address(scope)
-        try:
-            if self.limits.callers.blocking:
-                await run_in_threadpool(self.limits.check_caller, caller)
-            else:
-                self.limits.check_caller(caller)
-        except TooManyRequests as refusal:
-            await render_problem(Request(scope), refusal)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -22,6 +22,7 @@ from app.agencies.schemas import AgencyCreate, AgencyKind
 from app.config import Settings, SettingsError, key_secret, load_settings
 from app.db import create_db_engine
 from app.errors import ProblemError, loc_to_pointer
+from app.ops import serve
 from app.ops.migrate import upgrade
 
 CSV_COLUMNS = ("code", "name", "parent_code", "kind")
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         "rebuild-rollups", help="recompute the summaries' roll-ups from the report cells"
     )
     rollups.set_defaults(command=_rebuild_rollups)
+    serve.add_parser(commands)
     return parser
 
 

@@ -20,6 +20,7 @@ from app.agencies.schemas import AgencyCreate
 from app.agencies.service import create_agencies, get_agency_by_code
 from app.formats.samples import SAMPLE_DIR
 from app.formats.schema import parse_report
+from app.ops.migrate import current_revision, head_revision
 from app.reports.service import Writer, put_report
 
 # In the order they are filed: 洪泽区 2023 before 2024, which the cross-year rules read.
@@ -41,6 +42,16 @@ def sample_agencies() -> list[AgencyCreate]:
             AgencyCreate.model_validate({k: v for k, v in row.items() if v})
             for row in csv.DictReader(rows)
         ]
+
+
+def load_sample_when_migrated(engine: Engine) -> None:
+    """``load_sample``, once the database is at the migrations' head (else a warning)."""
+    with engine.connect() as connection:
+        migrated = current_revision(connection) == head_revision()
+    if not migrated:
+        logger.warning("database not migrated to head: sample data not loaded (make migrate)")
+        return
+    load_sample(engine)
 
 
 def load_sample(engine: Engine) -> bool:

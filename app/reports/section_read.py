@@ -19,10 +19,11 @@ from sqlalchemy import Connection, Text, and_, bindparam, cast, inspect, select
 from sqlmodel import Session
 
 from app.agencies.models import Agency
+from app.agencies.service import get_agency_by_code
 from app.errors import NotFoundError, ReportNotFound, RevisionNotFound
 from app.formats.cells import CellValue
 from app.formats.definitions import CellKey
-from app.reports import service
+from app.reports import service, store
 from app.reports.cells import cells_from_rows, computed_keys
 from app.reports.models import Report, ReportCell, ReportRevision
 from app.types import is_agency_code
@@ -152,3 +153,23 @@ def load_revision_row(
             agency_code=head.agency_code,
             year=head.year,
         )
+
+
+def load_stored_report(
+    session: Session, *, head: ReportHead, revision: int, include_unpublished: bool
+) -> service.StoredReport:
+    """The whole revision ``revision`` of the head's report, with its agency and cells: the
+    report GET once its ETag (decided from the head alone) did not match."""
+    if head.report_id is None:  # visible_revision_number has already refused this
+        raise ReportNotFound(head.agency_code, head.year)
+    stored = service.find_revision(
+        session,
+        report_id=head.report_id,
+        number=revision,
+        include_unpublished=include_unpublished,
+        agency_code=head.agency_code,
+        year=head.year,
+    )
+    cells = store.cells_of(session, report_id=head.report_id, revision=stored)
+    agency = get_agency_by_code(session, head.agency_code)
+    return service.StoredReport(agency, head.year, stored, cells)

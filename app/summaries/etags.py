@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, bindparam, func, inspect, select
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
+from app.agencies.models import Agency
 from app.agencies.tree_version import AGENCY_TREE, DataVersion
+from app.errors import NotFoundError
 from app.reports.models import Report
 from app.summaries.scope import Scope
+from app.types import is_agency_code
 
 # Bumped when a summary's JSON changes shape (2: issue 18's one spelling), so a cache that
 # holds a body of the old shape revalidates instead of getting a 304 for it.
@@ -51,8 +54,51 @@ def data_etag(
             .scalar_subquery(),
         )
     ).one()
-    stamp = (BODY_SHAPE, params, scope.code, tuple(row))
+    return _etag(params, scope.code, tuple(row))
+
+
+def _etag(params: tuple[Hashable, ...], code: str | None, versions: tuple[object, ...]) -> str:
+    stamp = (BODY_SHAPE, params, code, versions)
     return f'"s{hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]}"'
+
+
+_AGENCY = inspect(Agency).local_table.c
+_TREE_VERSION = (
+    select(col(DataVersion.version)).where(col(DataVersion.name) == AGENCY_TREE).scalar_subquery()
+)
+_NEWEST_PUBLISHED = (
+    select(func.max(col(Report.published_seq)))
+    .where(col(Report.year) == bindparam("year"))
+    .scalar_subquery()
+)
+# Built once: building and cache-keying a statement costs more than running this one. The
+# agency is looked up in the same round trip, so a 304 costs this one query and nothing else.
+_ONE_YEAR = select(_NEWEST_PUBLISHED, _TREE_VERSION)
+_ONE_YEAR_OF_AGENCY = select(
+    _NEWEST_PUBLISHED,
+    _TREE_VERSION,
+    select(_AGENCY.id).where(_AGENCY.code == bindparam("code")).scalar_subquery(),
+)
+
+
+def published_year_etag(
+    session: Session, *, code: str | None, year: int, params: tuple[Hashable, ...]
+) -> str:
+    """``data_etag`` of one year's published data under agency ``code`` (None: every agency),
+    in one query that also finds the agency: 404 as ``get_agency_by_code`` when it is unknown.
+    The same ETag ``data_etag`` gives for the same scope, year and params."""
+    connection = session.connection()
+    if code is None:
+        published, version = connection.execute(_ONE_YEAR, {"year": year}).one()
+        return _etag(params, None, (published, version))
+    if not is_agency_code(code):
+        raise NotFoundError(f"unknown agency {code!r}")
+    published, version, agency_id = connection.execute(
+        _ONE_YEAR_OF_AGENCY, {"year": year, "code": code}
+    ).one()
+    if agency_id is None:
+        raise NotFoundError(f"unknown agency {code}")
+    return _etag(params, code, (published, version))
 
 
 def _newest(seq: Mapped[int | None], year: int) -> ScalarSelect[int | None]:

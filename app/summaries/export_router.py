@@ -34,7 +34,7 @@ class Years:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
-def export_years(
+async def export_years(  # no I/O: on the event loop, not a thread-pool round trip
     year: Annotated[
         int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description="One report year.")
     ] = None,

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query
 from fastapi.responses import Response as PlainResponse
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from app.agencies.dependencies import AgencyDep, CallerDep, public_read_router
 from app.agencies.schemas import AgencyRef
@@ -21,7 +22,7 @@ from app.errors import SchemaProblem, SchemaValidationError, problem_responses
 from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
 from app.summaries import export, filing, service
-from app.summaries.etags import data_etag
+from app.summaries.etags import data_etag, published_year_etag
 from app.summaries.schemas import (
     ExportDictionary,
     FilingStatus,
@@ -39,19 +40,23 @@ MAX_TREND_SPAN = 50
 READ_ERRORS = problem_responses(304, 404, 422)
 
 
-def get_scope(
-    session: SessionDep,
-    agency: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            description="Agency code: its subtree, itself included. "
-            "Without it: every agency (all roots).",
-            examples=["320829"],
-        ),
-    ] = None,
-) -> Scope:
+ScopeAgencyQuery = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="Agency code: its subtree, itself included. "
+        "Without it: every agency (all roots).",
+        examples=["320829"],
+    ),
+]
+
+
+def scope_of(session: Session, agency: str | None) -> Scope:
     return Scope(None if agency is None else get_agency_by_code(session, agency))
+
+
+def get_scope(session: SessionDep, agency: ScopeAgencyQuery = None) -> Scope:
+    return scope_of(session, agency)
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
@@ -84,7 +89,8 @@ def _json(model: BaseModel) -> bytes:
 )
 def get_summary(
     session: SessionDep,
-    scope: ScopeDep,
+    *,
+    agency: ScopeAgencyQuery = None,
     year: YearQuery,
     include: Annotated[
         Literal["agencies"] | None,
@@ -99,17 +105,16 @@ def get_summary(
     cells both have are summed; the others are listed in `omitted_cells`. The reports
     themselves come with `include=agencies`, or a page at a time from `/summary/agencies`."""
     with_agencies = include == "agencies"
-    etag = data_etag(
-        session,
-        scope=scope,
-        first_year=year,
-        last_year=year,
-        params=("summary", scope.code, year, with_agencies),
+    # The ETag query finds the agency too: a 304 (or a cached body) costs that query alone.
+    etag = published_year_etag(
+        session, code=agency, year=year, params=("summary", agency, year, with_agencies)
     )
     return _respond(
         etag,
         if_none_match,
-        lambda: service.summarize(session, scope=scope, year=year, include_agencies=with_agencies),
+        lambda: service.summarize(
+            session, scope=scope_of(session, agency), year=year, include_agencies=with_agencies
+        ),
     )
 
 
@@ -121,7 +126,8 @@ def get_summary(
 )
 def get_summary_agencies(
     session: SessionDep,
-    scope: ScopeDep,
+    *,
+    agency: ScopeAgencyQuery = None,
     year: YearQuery,
     covered: Annotated[
         bool,
@@ -136,19 +142,23 @@ def get_summary_agencies(
 ) -> Any:
     """The published reports `/summary` summed (or, with `covered=true`, counted in
     `covered_by_consolidated`), in tree order; `total` is the count `/summary` gives."""
-    etag = data_etag(
+    etag = published_year_etag(
         session,
-        scope=scope,
-        first_year=year,
-        last_year=year,
-        params=("summary-agencies", scope.code, year, covered, limit, offset),
+        code=agency,
+        year=year,
+        params=("summary-agencies", agency, year, covered, limit, offset),
     )
     return _respond(
         etag,
         if_none_match,
         lambda: _json(
             service.summary_agencies(
-                session, scope=scope, year=year, covered=covered, limit=limit, offset=offset
+                session,
+                scope=scope_of(session, agency),
+                year=year,
+                covered=covered,
+                limit=limit,
+                offset=offset,
             )
         ),
     )

@@ -23,10 +23,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.agencies.models import Agency
+from app.agencies.tree_version import AGENCY_TREE, DataVersion
 from app.db import row_id
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, SECTION_KEYS, CellKey, format_for_year
 from app.formats.sections import render_section
+from app.http.cache import ImmutableResponseCache
 from app.reports.cells import from_stored
 from app.reports.models import Report, ReportCell
 from app.summaries import listing, rollups
@@ -61,9 +63,7 @@ def summarize(
     )
     shape = FORMATS[formats[-1]] if formats else format_for_year(year)
     cells, omitted = _merge(shape.id, formats, tally.summed_cells())
-    agencies_total = session.execute(
-        select(func.count()).select_from(Agency).where(within(col(Agency.path), scope))
-    ).scalar_one()
+    agencies_total = agencies_in(session, scope)
     summed: list[Listed] | None = None
     covered: list[Listed] | None = None
     if include_agencies:
@@ -88,6 +88,26 @@ def summarize(
             "covered_agencies": covered,
         }
     )
+
+
+# Subtree sizes by (agency, agency-tree version): counting a province's agencies reads tens of
+# thousands of index entries, the one part of a summary that grew with the subtree. The
+# version (bumped by every agency change, read from the shared database) makes a key never
+# stale in any worker; a new version is simply counted once.
+SUBTREE_SIZES = ImmutableResponseCache(max_entries=4096, max_bytes=2**20)
+_TREE_VERSION = select(col(DataVersion.version)).where(col(DataVersion.name) == AGENCY_TREE)
+
+
+def agencies_in(session: Session, scope: Scope) -> int:
+    """How many agencies the scope holds (every agency without one)."""
+    version = session.execute(_TREE_VERSION).scalar()
+    agency_id = None if scope.agency is None else row_id(scope.agency)
+
+    def count() -> bytes:
+        query = select(func.count()).select_from(Agency).where(within(col(Agency.path), scope))
+        return str(session.execute(query).scalar_one()).encode()
+
+    return int(SUBTREE_SIZES.get_or_make(("agencies", agency_id, version), count))
 
 
 def summary_agencies(

@@ -213,6 +213,22 @@ def test_a_batch_with_problems_reports_them_all_and_creates_nothing(session: Ses
     assert _codes(session) == ["640000"]
 
 
+def test_a_case_twin_is_found_among_more_codes_than_one_lookup_takes(session: Session) -> None:
+    """Lookups go in chunks (PostgreSQL takes at most 65,535 parameters): a twin far down
+    the sorted list is still refused."""
+    make_agency(session, "640000")
+    make_agency(session, "Z-TWIN", parent=service.get_agency_by_code(session, "640000"))
+    agencies = [_new(f"640000-{index:04d}", "640000") for index in range(1200)]
+    agencies.append(_new("z-twin", "640000"))
+    with pytest.raises(SchemaValidationError) as refused:
+        service.create_agencies(session, agencies=agencies)
+    assert refused.value.extensions["errors"] == [
+        SchemaProblem(
+            pointer="/1200/code", message="agency Z-TWIN exists; codes may not differ only in case"
+        ).model_dump(),
+    ]
+
+
 def test_a_duplicate_that_slips_past_the_check_is_still_a_conflict(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,8 +60,13 @@ def free_port() -> int:
 
 
 def server_environment(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The parent's environment without any DISCLOSURE_ setting, plus the test ones."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DISCLOSURE_")}
+    """The parent's environment without any DISCLOSURE_ setting (nor a metrics directory),
+    plus the test ones."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DISCLOSURE_") and key != "PROMETHEUS_MULTIPROC_DIR"
+    }
     env.update(
         {
             "DISCLOSURE_ENV": "development",
@@ -141,7 +146,10 @@ def _running(
         "warning",
     ]
     if workers > 1:
-        command += ["--workers", str(workers)]
+        # As production starts several: through the entry point, which sets up the shared
+        # metrics directory the workers write to (app/ops/serve.py).
+        command = [sys.executable, "-m", "app", "serve", "--host", HOST, "--port", str(port)]
+        command += ["--workers", str(workers), "--log-level", "warning"]
     with tempfile.NamedTemporaryFile(
         prefix="live-server-", suffix=".log", delete=False
     ) as log_file:

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from app.agencies.service import update_agency
 from app.summaries.schemas import Summary
+from tests.factories import make_agency
 from tests.summaries.helpers import Tree, body, store, summed
 
 YEAR = 2021
@@ -241,3 +242,17 @@ def test_postgresql_sessions_run_without_jit(session: Session) -> None:
     """JIT would compile the summaries' aggregates for longer than they run."""
     if session.get_bind().dialect.name == "postgresql":
         assert session.execute(text("SHOW jit")).scalar_one() == "off"
+
+
+def test_the_agency_count_follows_agency_changes_at_once(
+    client: TestClient, session: Session, tree: Tree
+) -> None:
+    """The subtree size is kept per agency-tree version: a new agency counts in the very next
+    summary, and moving one out of the subtree uncounts it."""
+    seed_year(session, tree)
+    params = {"year": YEAR, "agency": "320801"}
+    assert client.get("/api/v1/summary", params=params).json()["agencies_total"] == 3
+    added = make_agency(session, "32080103", name="甲县三镇", parent=tree.county_a)
+    assert client.get("/api/v1/summary", params=params).json()["agencies_total"] == 4
+    update_agency(session, agency=added, parent_code=tree.county_b.code)
+    assert client.get("/api/v1/summary", params=params).json()["agencies_total"] == 3
