@@ -26,12 +26,12 @@ from app.summaries.rollups import (
     _REPORT,
     _ROLLUP,
     _ROLLUP_TABLE,
-    _UPDATE_ROW,
     CONSOLIDATED,
     _path_ids,
     _tally,
     next_tallies,
     share_tree,
+    store_tallies,
 )
 from app.summaries.tally import Tally, total
 
@@ -104,7 +104,7 @@ def record_publications(connection: Connection, publications: Sequence[Publicati
         consolidated.discard((publication.agency_id, year))
         if publication.new_scope == CONSOLIDATED:
             consolidated.add((publication.agency_id, year))
-    _store(connection, {key: current[key] for key in sorted(changed)})
+    store_tallies(connection, {key: current[key] for key in sorted(changed)})
 
 
 def _lock_rows(
@@ -153,21 +153,3 @@ def _children_total(
         _CHILDREN_ROWS, {"agency_id": publication.agency_id, "year": publication.year}
     )
     return total(current.get((row.agency_id, publication.year), _tally(row)) for row in rows)
-
-
-def _store(connection: Connection, tallies: dict[Key, Tally]) -> None:
-    if not tallies:
-        return
-    connection.execute(
-        _UPDATE_ROW,
-        [
-            {
-                "b_agency_id": agency_id,
-                "b_year": year,
-                "b_reported": tally.reported,
-                "b_covered": tally.covered,
-                "b_sums": tally.stored_sums(),
-            }
-            for (agency_id, year), tally in tallies.items()
-        ],
-    )

@@ -171,7 +171,7 @@ def record_publication(
         new_scope=revision.scope,
         children_total=lambda: _children_total(connection, agency_id, year),
     )
-    _store(connection, year, updated)
+    store_tallies(connection, {(agency_id, year): tally for agency_id, tally in updated.items()})
 
 
 def unchanged(
@@ -256,7 +256,10 @@ def _children_total(connection: Connection, agency_id: int, year: int) -> Tally:
     return total(_tally(row) for row in rows)
 
 
-def _store(connection: Connection, year: int, tallies: Mapping[int, Tally]) -> None:
+def store_tallies(connection: Connection, tallies: Mapping[tuple[int, int], Tally]) -> None:
+    """Write roll-up rows keyed by (agency id, year): the single write's and the chunk's."""
+    if not tallies:
+        return
     connection.execute(
         _UPDATE_ROW,
         [
@@ -267,7 +270,7 @@ def _store(connection: Connection, year: int, tallies: Mapping[int, Tally]) -> N
                 "b_covered": tally.covered,
                 "b_sums": tally.stored_sums(),
             }
-            for agency_id, tally in tallies.items()
+            for (agency_id, year), tally in tallies.items()
         ],
     )
 
@@ -296,7 +299,7 @@ def recompute_after_move(session: Session, *, moved_id: int, affected: Iterable[
     for year in years:
         _lock_chain(connection, deepest_first[::-1], year)
         for agency_id in deepest_first:
-            _store(connection, year, {agency_id: recompute(connection, agency_id, year)})
+            store_tallies(connection, {(agency_id, year): recompute(connection, agency_id, year)})
 
 
 def recompute(connection: Connection, agency_id: int, year: int) -> Tally:
