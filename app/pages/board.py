@@ -29,6 +29,7 @@ from app.summaries.deadlines import china_today, deadline
 from app.summaries.schemas import FilingStatus
 from app.summaries.scope import Scope
 from app.types import YEAR_MAX, YEAR_MIN
+from app.workbooks.template import XLSX_MEDIA_TYPE
 
 PAGE_SIZES = (50, 100, 200)
 DEFAULT_PAGE_SIZE = 100
@@ -206,10 +207,7 @@ def board_csv_download(
     return StreamingResponse(
         board_csv(request.app.state.engine, query),
         media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_file_name(params, "csv")}"',
-            "Cache-Control": "private, no-store",
-        },
+        headers=_download_headers(params, "csv"),
     )
 
 
@@ -224,9 +222,14 @@ def board_xlsx_download(
     query = _query(params, _top(session, params.agency), caller.private_path(), today)
     return Response(
         board_xlsx(request.app.state.engine, query),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_file_name(params, "xlsx")}"',
-            "Cache-Control": "private, no-store",
-        },
+        media_type=XLSX_MEDIA_TYPE,
+        headers=_download_headers(params, "xlsx"),
     )
+
+
+def _download_headers(params: BoardParams, extension: str) -> dict[str, str]:
+    # The rows depend on who asks (drafts, counts): never kept by a shared cache.
+    return {
+        "Content-Disposition": f'attachment; filename="{_file_name(params, extension)}"',
+        "Cache-Control": "private, no-store",
+    }
