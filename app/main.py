@@ -23,10 +23,13 @@ from app.http.edge import EdgeMiddleware
 from app.http.log import configure_logging
 from app.http.methods import install_allowed_methods
 from app.http.ratelimit import RateLimits
+from app.http.shortcuts import ShortcutMiddleware
 from app.openapi import build_openapi, operation_id
 from app.ops.health import router as health_router
 from app.ops.sample_data import load_sample_when_migrated
 from app.pages.router import install_pages
+from app.reports.section_answer import SECTION_SHORTCUT
+from app.summaries.router import SUMMARY_SHORTCUT
 
 logger = logging.getLogger("app")
 
@@ -84,7 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in _api_routers():
         app.include_router(router)
 
-    # Last added runs first: the edge (request id, metrics, rate limit, body size), then CORS.
+    # Last added runs first: the edge (request id, metrics, rate limit, body size), then CORS,
+    # then the shortcuts of the hottest anonymous reads (app/http/shortcuts.py).
+    app.add_middleware(
+        ShortcutMiddleware,
+        engine=engine,
+        shortcuts=[SECTION_SHORTCUT, SUMMARY_SHORTCUT],
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

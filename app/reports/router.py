@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
-from fastapi.responses import Response as PlainResponse
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.agencies.dependencies import (
@@ -15,16 +14,13 @@ from app.agencies.dependencies import (
     AgencyWriteDep,
     Caller,
     CallerDep,
-    ReportAccess,
     report_access,
 )
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
 from app.errors import problem_responses
-from app.formats.definitions import FORMATS
 from app.formats.schema import parse_report, parse_report_with_cells
-from app.formats.sections import SectionView, section_json
-from app.http.cache import ImmutableResponseCache
+from app.formats.sections import SectionView
 from app.http.conditional import IfNoneMatch, not_modified_response
 from app.http.json_body import JsonObjectDep
 from app.http.language import LangDep
@@ -45,10 +41,10 @@ from app.reports.schemas import (
     ValidateTarget,
     ValidationResult,
 )
+from app.reports.section_answer import section_response
 from app.reports.validation import check_report
 from app.reports.views import (
     NarrativeView,
-    narrative_section,
     public_writer,
     stored_report_json,
     written_report_json,
@@ -80,8 +76,6 @@ CreateOnly = Annotated[
     ),
 ]
 READ_ERRORS = problem_responses(304, 401, 404, 422)
-# A section weighs 10–20 KB: 2,048 of them are about 32 MB.
-SECTION_CACHE = ImmutableResponseCache(max_entries=2048, max_bytes=32 * 2**20)
 
 
 def writer_of(caller: Caller) -> service.Writer:
@@ -331,30 +325,9 @@ def get_section(
     一, 五 and 六 with the channels, contact and fees."""
     engine: Engine = request.app.state.engine
     with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
-        access = report_access(caller, connection, code=code, year=year)
-        etag = service.etag_for(access.visible_revision)
-        if (unchanged := not_modified_response(if_none_match, etag)) is not None:
-            return unchanged
-        # A revision never changes, so its rendered sections can be kept (app/http/cache.py).
-        body = SECTION_CACHE.get_or_make(
-            (access.head.report_id, access.visible_revision, section),
-            lambda: _render_section(connection, access, section),
+        return section_response(
+            caller, connection, code=code, year=year, section=section, if_none_match=if_none_match
         )
-    return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
-
-
-def _render_section(connection: Connection, access: ReportAccess, section: str) -> bytes:
-    head, revision = access.head, access.visible_revision
-    include = access.may_see_unpublished
-    if section == "narrative":
-        stored = section_read.load_revision_row(
-            connection, head=head, revision=revision, include_unpublished=include
-        )
-        return narrative_section(stored).model_dump_json().encode()
-    table = section_read.load_section_cells(
-        connection, head=head, revision=revision, section=section, include_unpublished=include
-    )
-    return section_json(FORMATS[table.format], section, table.cells, computed=table.computed)
 
 
 @router.post(

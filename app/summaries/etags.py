@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable
 
-from sqlalchemy import ScalarSelect, bindparam, func, inspect, select
+from sqlalchemy import Connection, ScalarSelect, bindparam, func, inspect, select
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
@@ -82,12 +82,11 @@ _ONE_YEAR_OF_AGENCY = select(
 
 
 def published_year_etag(
-    session: Session, *, code: str | None, year: int, params: tuple[Hashable, ...]
+    connection: Connection, *, code: str | None, year: int, params: tuple[Hashable, ...]
 ) -> str:
     """``data_etag`` of one year's published data under agency ``code`` (None: every agency),
     in one query that also finds the agency: 404 as ``get_agency_by_code`` when it is unknown.
     The same ETag ``data_etag`` gives for the same scope, year and params."""
-    connection = session.connection()
     if code is None:
         published, version = connection.execute(_ONE_YEAR, {"year": year}).one()
         return _etag(params, None, (published, version))

@@ -6,12 +6,14 @@ and answers 304 to a matching If-None-Match before running the heavy query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
 from fastapi.responses import Response as PlainResponse
 from pydantic import BaseModel
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from app.agencies.dependencies import AgencyDep, CallerDep, public_read_router
@@ -21,6 +23,7 @@ from app.db import SessionDep
 from app.errors import SchemaProblem, SchemaValidationError, problem_responses
 from app.http.cache import ImmutableResponseCache
 from app.http.conditional import IfNoneMatch, not_modified_response
+from app.http.shortcuts import ReadRequest, RouteName, Shortcut
 from app.summaries import export, filing, service
 from app.summaries.etags import data_etag, published_year_etag
 from app.summaries.schemas import (
@@ -32,7 +35,7 @@ from app.summaries.schemas import (
     Trend,
 )
 from app.summaries.scope import Scope
-from app.types import YEAR_MAX, YEAR_MIN, YearQuery
+from app.types import YEAR_MAX, YEAR_MIN, YearQuery, is_agency_code
 
 router = public_read_router(tags=["summaries"])
 
@@ -73,7 +76,10 @@ def _respond(etag: str, if_none_match: str | None, make: Callable[[], bytes]) ->
     """304 when the caller holds ``etag``; else the JSON body for it, made at most once here."""
     if (cached := not_modified_response(if_none_match, etag)) is not None:
         return cached
-    body = BODY_CACHE.get_or_make(etag, make)
+    return _body_response(etag, BODY_CACHE.get_or_make(etag, make))
+
+
+def _body_response(etag: str, body: bytes) -> PlainResponse:
     return PlainResponse(content=body, media_type="application/json", headers={"ETag": etag})
 
 
@@ -105,10 +111,7 @@ def get_summary(
     cells both have are summed; the others are listed in `omitted_cells`. The reports
     themselves come with `include=agencies`, or a page at a time from `/summary/agencies`."""
     with_agencies = include == "agencies"
-    # The ETag query finds the agency too: a 304 (or a cached body) costs that query alone.
-    etag = published_year_etag(
-        session, code=agency, year=year, params=("summary", agency, year, with_agencies)
-    )
+    etag = summary_etag(session.connection(), agency=agency, year=year, with_agencies=with_agencies)
     return _respond(
         etag,
         if_none_match,
@@ -116,6 +119,42 @@ def get_summary(
             session, scope=scope_of(session, agency), year=year, include_agencies=with_agencies
         ),
     )
+
+
+def summary_etag(
+    connection: Connection, *, agency: str | None, year: int, with_agencies: bool
+) -> str:
+    """The summary's ETag. Its query finds the agency too: a 304 (or a cached body) costs
+    that query alone."""
+    return published_year_etag(
+        connection, code=agency, year=year, params=("summary", agency, year, with_agencies)
+    )
+
+
+def _anonymous_summary(connection: Connection, request: ReadRequest) -> PlainResponse | None:
+    query = request.query
+    year, agency, include = query.get("year", ""), query.get("agency"), query.get("include")
+    if not (year.isascii() and year.isdigit() and YEAR_MIN <= int(year) <= YEAR_MAX):
+        return None
+    if include not in (None, "agencies") or (agency is not None and not is_agency_code(agency)):
+        return None
+    etag = summary_etag(
+        connection, agency=agency, year=int(year), with_agencies=include == "agencies"
+    )
+    if (unchanged := not_modified_response(request.if_none_match, etag)) is not None:
+        return unchanged
+    body = BODY_CACHE.get(etag)  # not cached yet: the route makes it
+    return None if body is None else _body_response(etag, body)
+
+
+# A summary the caller holds (304) or this process has cached, before FastAPI's routing
+# (app/http/shortcuts.py); whatever else goes on to the route.
+SUMMARY_SHORTCUT = Shortcut(
+    route=RouteName("/api/v1/summary"),
+    pattern=re.compile(r"/api/v1/summary"),
+    query_names=frozenset({"year", "agency", "include"}),
+    answer=_anonymous_summary,
+)
 
 
 @router.get(
@@ -143,7 +182,7 @@ def get_summary_agencies(
     """The published reports `/summary` summed (or, with `covered=true`, counted in
     `covered_by_consolidated`), in tree order; `total` is the count `/summary` gives."""
     etag = published_year_etag(
-        session,
+        session.connection(),
         code=agency,
         year=year,
         params=("summary-agencies", agency, year, covered, limit, offset),
