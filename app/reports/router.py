@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi.responses import Response as PlainResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -47,7 +48,7 @@ from app.reports.views import (
     NarrativeView,
     public_writer,
     stored_report_json,
-    written_report_json,
+    written_report_bytes,
 )
 from app.types import AgencyCodePath, YearPath
 from app.workbooks.upload import (
@@ -103,7 +104,6 @@ def put_report(
     session: SessionDep,
     year: YearPath,
     payload: JsonOrWorkbookDep,
-    response: Response,
     lang: LangDep,
     if_match: IfMatch = None,
     if_none_match: CreateOnly = None,
@@ -121,7 +121,7 @@ def put_report(
             if_match=if_match,
             lang=lang,
         )
-    return _write_report(access, session, year, payload, response, lang, if_match, if_none_match)
+    return _write_report(access, session, year, payload, lang, if_match, if_none_match)
 
 
 @router.post(
@@ -142,7 +142,6 @@ def post_report(
     access: AgencyWriteDep,
     session: SessionDep,
     payload: JsonObjectDep,
-    response: Response,
     lang: LangDep,
     if_match: IfMatch = None,
     if_none_match: CreateOnly = None,
@@ -150,7 +149,7 @@ def post_report(
     """Exactly `PUT …/reports/{year}` for tools that can only POST: the same checks,
     answers and `Location` (the report's URL, with its year)."""
     year = PostTarget.parse(payload)
-    return _write_report(access, session, year, payload, response, lang, if_match, if_none_match)
+    return _write_report(access, session, year, payload, lang, if_match, if_none_match)
 
 
 def _write_report(
@@ -158,11 +157,10 @@ def _write_report(
     session: Session,
     year: int,
     payload: dict[str, Any],
-    response: Response,
     lang: str,
     if_match: str | None,
     if_none_match: str | None,
-) -> dict[str, Any]:
+) -> PlainResponse:
     """The JSON write of PUT and POST: parse, check, store, answer 201 or 200."""
     body, completed = parse_report_with_cells(payload, year=year)
     stored, created = service.put_report(
@@ -175,10 +173,15 @@ def _write_report(
         if_none_match=if_none_match,
         completed=completed,
     )
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    response.headers["ETag"] = service.etag_for(stored.revision.revision, lang)
-    response.headers["Location"] = f"/api/v1/agencies/{access.agency.code}/reports/{year}"
-    return written_report_json(stored, body, lang)
+    return PlainResponse(
+        content=written_report_bytes(stored, body, lang),
+        status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        media_type="application/json",
+        headers={
+            "ETag": service.etag_for(stored.revision.revision, lang),
+            "Location": f"/api/v1/agencies/{access.agency.code}/reports/{year}",
+        },
+    )
 
 
 @router.get(

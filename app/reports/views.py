@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic_core import to_json
 
 from app.formats.cells import CellValue
 from app.formats.definitions import FORMATS, CellKey
@@ -13,6 +14,7 @@ from app.formats.schema import Channels, Contact, Narrative, ReportBase
 from app.reports.cells import is_amount
 from app.reports.findings import localized
 from app.reports.models import ReportRevision
+from app.reports.schemas import STORED_MODELS
 from app.reports.service import StoredReport
 from app.types import UNIT_YUAN, in_unit
 
@@ -36,6 +38,17 @@ def written_report_json(stored: StoredReport, body: ReportBase, lang: str) -> di
     """The PUT response: ``stored_report_json`` of the revision just written, made from the
     validated body and its evaluated cells rather than a body rebuilt and validated again."""
     return {**_body_with_cells_json(body, stored.cells), **_revision_json(stored, lang)}
+
+
+def written_report_bytes(stored: StoredReport, body: ReportBase, lang: str) -> bytes:
+    """``written_report_json`` as the PUT's response body, rendered without the response
+    model's validate-and-dump round trip (~0.7 ms a PUT): the keys in the model's order, so
+    the bytes are what the model would give (tests/reports/test_put_response.py)."""
+    shown = written_report_json(stored, body, lang)
+    return to_json({name: shown[name] for name in _STORED_FIELDS[body.format]})
+
+
+_STORED_FIELDS = {name: tuple(model.model_fields) for name, model in STORED_MODELS.items()}
 
 
 def _revision_json(stored: StoredReport, lang: str) -> dict[str, Any]:
