@@ -72,7 +72,10 @@ def result_addends(
 
 def complete(fmt: ReportFormat, stated: Mapping[CellKey, CellValue]) -> CompletedCells:
     values: dict[CellKey, CellValue] = dict.fromkeys(fmt.cell_keys())
-    values.update((key, value) for key, value in stated.items() if key in values)
+    if stated.keys() <= values.keys():  # the usual case, checked in C: one update
+        values.update(stated)
+    else:
+        values.update((key, value) for key, value in stated.items() if key in values)
     computed: set[CellKey] = set()
     for key, addends, probe, addends_without_parts in _completion_plan(fmt):
         if values[key] is not None:

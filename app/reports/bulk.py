@@ -59,7 +59,6 @@ _INSERT_HEADS = insert(store.REPORT_TABLE).returning(_REPORT.id, sort_by_paramet
 _INSERT_REVISIONS = insert(store.REVISION_TABLE).returning(
     _REVISION.id, sort_by_parameter_order=True
 )
-_INSERT_CELLS = insert(store.REPORT_CELL_TABLE)
 _MOVE_HEADS = store.MOVE_HEADS
 _INSERT_CHANGES = insert(CHANGE_TABLE)
 
@@ -308,20 +307,14 @@ class _Chunk:
         ).scalars()
         for planned, revision_id in zip(self.planned, revision_ids, strict=True):
             planned.id = int(revision_id)
-        cell_rows = [
-            {
-                "report_id": planned.head.id,
-                "revision": planned.values["revision"],
-                "section": section,
-                "row": row,
-                "column": column,
-                "value": value,
-            }
-            for planned in self.planned
-            for section, row, column, value in planned.cells
-        ]
-        if cell_rows:
-            connection.execute(_INSERT_CELLS, cell_rows)
+        store.insert_cells(
+            connection,
+            [
+                (planned.head.id, planned.values["revision"], *cell)
+                for planned in self.planned
+                for cell in planned.cells
+            ],
+        )
         chunk_rollups.record_publications(connection, self.publications)
         connection.execute(
             _MOVE_HEADS,

@@ -64,11 +64,12 @@ def stored_rows(
     format_id: str, cells: Mapping[CellKey, CellValue]
 ) -> list[tuple[str, str, str, int | None]]:
     """The cells to store as (section, row, column, stored value): every cell but zeros."""
-    rows = []
+    rows: list[tuple[str, str, str, int | None]] = []
     for key, amount in _keys_and_amount(format_id, None):
         value = cells.get(key)
-        stored = None if value is None else int(Decimal(value) * AMOUNT_SCALE if amount else value)
-        if stored != 0:
+        if value is None:
+            rows.append((*key, None))
+        elif stored := int(Decimal(value) * AMOUNT_SCALE) if amount else int(value):
             rows.append((*key, stored))
     return rows
 
