@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
     sample_data: bool = True
+    tune_gc: bool = Field(
+        default=True,
+        description="Tune the garbage collector for serving once started (app/ops/gc_tuning.py).",
+    )
     rate_limit_per_minute: int = Field(
         default=1200, ge=0, description="Requests per minute per caller and process; 0: off."
     )

@@ -25,6 +25,7 @@ from app.http.methods import install_allowed_methods
 from app.http.ratelimit import RateLimits
 from app.http.shortcuts import ShortcutMiddleware
 from app.openapi import build_openapi, operation_id
+from app.ops.gc_tuning import tune_for_serving
 from app.ops.health import router as health_router
 from app.ops.sample_data import load_sample_when_migrated
 from app.pages.router import install_pages
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.sample_data and settings.uses_default_database:
             load_sample_when_migrated(engine)
+        if settings.tune_gc:
+            tune_for_serving()
         yield
         engine.dispose()
         metrics.worker_exiting()

@@ -32,7 +32,7 @@ async def run(args: argparse.Namespace) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="batch-cpu-"))
     url = f"sqlite:///{scratch / 'bench.sqlite3'}"
     upgrade(url)
-    app = build_app(url)
+    app = build_app(url, tune_gc=not args.default_gc)
     reports = register(app, args.reports)
     bodies = [encode_batch(chunk) for chunk in batches(reports, args.batch_size)]
     if args.profile:
@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=4000, help="reports generated")
     parser.add_argument("--batch-size", type=int, default=500, help="items per request")
     parser.add_argument("--profile", action="store_true", help="cProfile the requests")
+    parser.add_argument("--default-gc", action="store_true", help="leave the collector as is")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--only", default="", help="list only functions whose path matches")
     parser.add_argument("--top", type=int, default=60, help="functions listed")

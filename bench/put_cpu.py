@@ -33,9 +33,12 @@ SEED = 19
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef0123456789"
 
 
-def build_app(url: str) -> Any:
+def build_app(url: str, *, tune_gc: bool = True) -> Any:
+    """The app as a server runs it; httpx's ASGITransport runs no lifespan, so the garbage
+    collector is tuned here, as the lifespan would (app/ops/gc_tuning.py)."""
     from app.config import Settings
     from app.main import create_app
+    from app.ops.gc_tuning import tune_for_serving
 
     settings = Settings(
         database_url=url,
@@ -45,7 +48,10 @@ def build_app(url: str) -> Any:
         log_level="WARNING",
         rate_limit_per_minute=0,
     )
-    return create_app(settings)
+    app = create_app(settings)
+    if tune_gc:
+        tune_for_serving()
+    return app
 
 
 def register(app: Any, reports: int) -> list[Any]:
@@ -94,7 +100,7 @@ async def run(args: argparse.Namespace) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="put-cpu-"))
     url = f"sqlite:///{scratch / 'bench.sqlite3'}"
     upgrade(url)
-    app = build_app(url)
+    app = build_app(url, tune_gc=not args.default_gc)
     reports = register(app, args.reports)
     statements = [0]
 
@@ -168,6 +174,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=600, help="reports loaded first")
     parser.add_argument("--agencies", type=int, default=100, help="agencies PUT in turn")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed PUTs")
+    parser.add_argument("--default-gc", action="store_true", help="leave the collector as is")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--only", default="", help="list only functions whose path matches")
     parser.add_argument("--top", type=int, default=60, help="functions listed")

@@ -59,6 +59,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "log_format": "console",
         "log_level": "WARNING",
         "rate_limit_per_minute": 0,
+        "tune_gc": False,  # a test process builds many apps; serving tunes once
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
