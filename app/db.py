@@ -18,6 +18,8 @@ from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel
 
+from app.pool_ping import ping_when_idle
+
 # Predictable constraint names, so migrations can drop and alter them on both databases.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -111,9 +113,9 @@ def create_db_engine(url: str) -> Engine:
     # JIT compiles a summary's aggregate (~50 ms once its cost estimate passes jit_above_cost)
     # for longer than the query runs; nothing this service asks repays it.
     no_jit = {} if "options" in parsed.query else {"options": "-c jit=off"}
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=no_jit
-    )
+    engine = create_engine(url, pool_size=10, max_overflow=10, connect_args=no_jit)
+    ping_when_idle(engine)  # not pool_pre_ping: a round trip on every request (app/pool_ping.py)
+    return engine
 
 
 def begin_write(session: Session) -> Connection:
