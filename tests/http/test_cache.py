@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from app.http.cache import ImmutableResponseCache
 
 
@@ -53,3 +55,14 @@ def test_clear_forgets_entries_and_bytes() -> None:
     cache.get_or_make("a", lambda: b"12345")
     cache.clear()
     assert (len(cache), cache.size_bytes) == (0, 0)
+
+
+def test_a_compressed_cache_keeps_bodies_deflated_and_gives_them_back_whole() -> None:
+    cache = ImmutableResponseCache(max_entries=10, max_bytes=1000, compressed=True)
+    body = b'{"label_zh":"\xe4\xba\x88\xe4\xbb\xa5\xe5\x85\xac\xe5\xbc\x80","value":0},' * 100
+    assert cache.get_or_make("a", lambda: body) == body
+    assert cache.get_or_make("a", lambda: b"never made") == body
+    assert cache.size_bytes == len(zlib.compress(body, 1)) < len(body) // 20
+    # The budget counts the deflated size: a body over a quarter of it as JSON is kept.
+    assert len(body) > cache.max_bytes // 4
+    assert len(cache) == 1
