@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.db import read_connection
 from app.errors import ProblemError
 
 
@@ -103,7 +104,7 @@ class ShortcutMiddleware:
         return None
 
     def _answer(self, shortcut: Shortcut, request: ReadRequest) -> Response | None:
-        with self.engine.connect() as connection:
+        with read_connection(self.engine) as connection:
             try:
                 return shortcut.answer(connection, request)
             except ProblemError:

@@ -18,7 +18,7 @@ from app.agencies.dependencies import (
     report_access,
 )
 from app.agencies.service import get_agency_by_code
-from app.db import SessionDep
+from app.db import SessionDep, read_connection
 from app.errors import problem_responses
 from app.formats.schema import parse_report, parse_report_with_cells
 from app.formats.sections import SectionView
@@ -327,7 +327,7 @@ def get_section(
     value (null: not reported) and whether the service computed it; `narrative` gives parts
     一, 五 and 六 with the channels, contact and fees."""
     engine: Engine = request.app.state.engine
-    with engine.connect() as connection:  # Core reads only (app/reports/section_read.py)
+    with read_connection(engine) as connection:  # Core reads (app/reports/section_read.py)
         return section_response(
             caller, connection, code=code, year=year, section=section, if_none_match=if_none_match
         )
