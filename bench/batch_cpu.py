@@ -15,25 +15,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import io
-import pstats
-import tempfile
-from pathlib import Path
 
 import httpx
 
 from bench.batch_load import batches, encode_batch
-from bench.put_cpu import ADMIN_TOKEN, Timed, _run_sync_work_inline, build_app, register
+from bench.put_cpu import (
+    ADMIN_TOKEN,
+    Timed,
+    _run_sync_work_inline,
+    add_profile_options,
+    print_profile,
+    scratch_app,
+)
 
 
 async def run(args: argparse.Namespace) -> None:
-    from app.ops.migrate import upgrade
-
-    scratch = Path(tempfile.mkdtemp(prefix="batch-cpu-"))
-    url = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    upgrade(url)
-    app = build_app(url, tune_gc=not args.default_gc)
-    reports = register(app, args.reports)
+    app, reports = scratch_app(args, prefix="batch-cpu-")
     bodies = [encode_batch(chunk) for chunk in batches(reports, args.batch_size)]
     if args.profile:
         _run_sync_work_inline()
@@ -61,21 +58,14 @@ async def run(args: argparse.Namespace) -> None:
         f"({stored / cpu:,.0f} reports per CPU second)"
     )
     if profiler:
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
-        stats.print_stats(args.only, args.top)
-        print(out.getvalue())
+        print_profile(profiler, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=4000, help="reports generated")
     parser.add_argument("--batch-size", type=int, default=500, help="items per request")
-    parser.add_argument("--profile", action="store_true", help="cProfile the requests")
-    parser.add_argument("--default-gc", action="store_true", help="leave the collector as is")
-    parser.add_argument("--sort", default="cumulative", help="pstats sort key")
-    parser.add_argument("--only", default="", help="list only functions whose path matches")
-    parser.add_argument("--top", type=int, default=60, help="functions listed")
+    add_profile_options(parser)
     asyncio.run(run(parser.parse_args()))
 
 

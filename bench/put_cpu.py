@@ -94,14 +94,20 @@ def _run_sync_work_inline() -> None:
     anyio.to_thread.run_sync = inline  # type: ignore[assignment]
 
 
-async def run(args: argparse.Namespace) -> None:
+def scratch_app(args: argparse.Namespace, *, prefix: str) -> tuple[Any, list[Any]]:
+    """The app on a migrated SQLite file in a temporary folder, the hierarchy registered;
+    returns it and the generated reports (to store)."""
     from app.ops.migrate import upgrade
 
-    scratch = Path(tempfile.mkdtemp(prefix="put-cpu-"))
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     url = f"sqlite:///{scratch / 'bench.sqlite3'}"
     upgrade(url)
     app = build_app(url, tune_gc=not args.default_gc)
-    reports = register(app, args.reports)
+    return app, register(app, args.reports)
+
+
+async def run(args: argparse.Namespace) -> None:
+    app, reports = scratch_app(args, prefix="put-cpu-")
     statements = [0]
 
     @event.listens_for(app.state.engine, "before_cursor_execute")
@@ -162,10 +168,23 @@ async def run(args: argparse.Namespace) -> None:
         f"(min {min(counts)}, max {max(counts)})"
     )
     if profiler:
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
-        stats.print_stats(args.only, args.top)
-        print(out.getvalue())
+        print_profile(profiler, args)
+
+
+def add_profile_options(parser: argparse.ArgumentParser) -> None:
+    """The options bench/put_cpu.py and bench/batch_cpu.py share."""
+    parser.add_argument("--profile", action="store_true", help="cProfile the timed requests")
+    parser.add_argument("--default-gc", action="store_true", help="leave the collector as is")
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key")
+    parser.add_argument("--only", default="", help="list only functions whose path matches")
+    parser.add_argument("--top", type=int, default=60, help="functions listed")
+
+
+def print_profile(profiler: cProfile.Profile, args: argparse.Namespace) -> None:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+    stats.print_stats(args.only, args.top)
+    print(out.getvalue())
 
 
 def main() -> None:
@@ -173,11 +192,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=500, help="PUTs timed (default 500)")
     parser.add_argument("--reports", type=int, default=600, help="reports loaded first")
     parser.add_argument("--agencies", type=int, default=100, help="agencies PUT in turn")
-    parser.add_argument("--profile", action="store_true", help="cProfile the timed PUTs")
-    parser.add_argument("--default-gc", action="store_true", help="leave the collector as is")
-    parser.add_argument("--sort", default="cumulative", help="pstats sort key")
-    parser.add_argument("--only", default="", help="list only functions whose path matches")
-    parser.add_argument("--top", type=int, default=60, help="functions listed")
+    add_profile_options(parser)
     asyncio.run(run(parser.parse_args()))
 
 
