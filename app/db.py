@@ -19,7 +19,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel
 
-from app.pool_ping import ping_when_idle
+from app.ops.pool_ping import ping_when_idle
 
 # Predictable constraint names, so migrations can drop and alter them on both databases.
 NAMING_CONVENTION = {
@@ -115,7 +115,7 @@ def create_db_engine(url: str) -> Engine:
     # for longer than the query runs; nothing this service asks repays it.
     no_jit = {} if "options" in parsed.query else {"options": "-c jit=off"}
     engine = create_engine(url, pool_size=10, max_overflow=10, connect_args=no_jit)
-    ping_when_idle(engine)  # not pool_pre_ping: a round trip on every request (app/pool_ping.py)
+    ping_when_idle(engine)  # not pool_pre_ping, a round trip per request: app/ops/pool_ping.py
     return engine
 
 

@@ -1,5 +1,6 @@
-"""PostgreSQL connections are pinged at checkout only after sitting idle (app/pool_ping.py),
-and one the server closed meanwhile is replaced, not handed to a request."""
+"""PostgreSQL connections are pinged at checkout only after sitting idle
+(app/ops/pool_ping.py), and one the server closed meanwhile is replaced, not handed to a
+request."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from app.pool_ping import ping_when_idle
+from app.ops.pool_ping import ping_when_idle
 from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL only: no URL given")
