@@ -40,7 +40,7 @@ from app.agencies.keys import authenticate_key, record_use
 from app.agencies.models import Agency, ApiKey
 from app.agencies.paths import path_is_within
 from app.agencies.service import get_agency_by_code
-from app.db import SessionDep
+from app.db import SessionDep, run_read
 from app.errors import ForbiddenError, UnauthorizedError, problem_responses
 from app.http.ratelimit import RateLimits
 from app.reports.section_read import ReportHead, find_report_head
@@ -185,12 +185,8 @@ AdminDep = Annotated[Caller, Depends(require_admin)]
 
 
 async def load_agency(code: AgencyCodePath, session: SessionDep) -> Agency:
-    # A sync dependency costs a hop to a worker thread and back (~0.1-0.3 ms of CPU, as much
-    # as the query); a SQLite read takes microseconds and never waits for a writer (WAL),
-    # so it runs on the event loop. A PostgreSQL round trip must not hold the loop up.
-    if session.get_bind().dialect.name == "sqlite":
-        return get_agency_by_code(session, code)
-    return await run_in_threadpool(get_agency_by_code, session, code)
+    # Async, not a sync dependency: that would cost a thread hop even where the read does not.
+    return await run_read(session.get_bind(), get_agency_by_code, session, code)
 
 
 AgencyDep = Annotated[Agency, Depends(load_agency)]

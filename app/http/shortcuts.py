@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from sqlalchemy import Connection, Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.db import read_connection
+from app.db import read_connection, run_read
 from app.errors import ProblemError
 
 
@@ -66,19 +65,13 @@ class ShortcutMiddleware:
         self.app = app
         self.engine = engine
         self.shortcuts = tuple(shortcuts)
-        # SQLite answers in microseconds, less than a hop to a worker thread and back; a
-        # PostgreSQL round trip must not hold up the event loop.
-        self.inline = engine.dialect.name == "sqlite"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             found = self._match(scope)
             if found is not None:
                 shortcut, request = found
-                if self.inline:
-                    response = self._answer(shortcut, request)
-                else:
-                    response = await run_in_threadpool(self._answer, shortcut, request)
+                response = await run_read(self.engine, self._answer, shortcut, request)
                 if response is not None:
                     scope["route"] = shortcut.route  # what the metrics label it by
                     await response(scope, receive, send)
