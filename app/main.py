@@ -29,6 +29,7 @@ from app.ops.gc_tuning import tune_for_serving
 from app.ops.health import router as health_router
 from app.ops.sample_data import load_sample_when_migrated
 from app.pages.router import install_pages
+from app.reports.put_shortcut import PUT_REPORT_SHORTCUT
 from app.reports.section_answer import SECTION_SHORTCUT
 from app.summaries.router import SUMMARY_SHORTCUT
 
@@ -91,11 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     # Last added runs first: the edge (request id, metrics, rate limit, body size), then CORS,
-    # then the shortcuts of the hottest anonymous reads (app/http/shortcuts.py).
+    # then the shortcuts of the hottest anonymous reads and of the JSON PUT (app/http/shortcuts.py).
     app.add_middleware(
         ShortcutMiddleware,
         engine=engine,
         shortcuts=[SECTION_SHORTCUT, SUMMARY_SHORTCUT],
+        writes=[PUT_REPORT_SHORTCUT],
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -46,7 +46,7 @@ from app.http.ratelimit import RateLimits
 from app.reports.section_read import ReportHead, find_report_head
 from app.types import AgencyCodePath
 
-_bearer = HTTPBearer(
+BEARER = HTTPBearer(
     auto_error=False,
     bearerFormat="admin token or dsk_<key_id>_<secret>",
     description="The administrator's token, or an agency key issued by "
@@ -112,7 +112,7 @@ class AgencyAccess:
 
 async def get_caller(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
 ) -> Caller:
     limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
     try:

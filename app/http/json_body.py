@@ -107,9 +107,12 @@ def _nul_in(value: Any, pointer: str) -> str | None:
     return None
 
 
+def is_json(content_type: str | None) -> bool:
+    return (content_type or "").split(";")[0].strip().lower() == "application/json"
+
+
 def _check_content_type(request: Request) -> None:
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
+    if not is_json(request.headers.get("content-type")):
         raise SchemaValidationError(
             [SchemaProblem(pointer="", message="send the body as application/json")],
             detail="Content-Type must be application/json",

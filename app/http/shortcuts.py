@@ -9,13 +9,17 @@ credentials whose path and query it fully understands, answered by the route's o
 unknown agency or report, any problem the route would answer — goes on to the route, which
 answers it exactly as always, so the two can never disagree about an error.
 
+A write shortcut (``WriteShortcut``) stands in for one write route the same way: it declines,
+before reading anything, what it does not fully understand, and otherwise answers with the
+route's own functions, its problems rendered as the route's exception handler renders them.
+
 Inside the edge middleware (request id, metrics, rate limit) and CORS, so those apply alike.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -54,6 +58,18 @@ class Shortcut:
     answer: Answer  # None: the route answers
 
 
+# Answers the request and returns True, or returns False having read nothing of it.
+WriteHandler = Callable[[Scope, Receive, Send, re.Match[str]], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class WriteShortcut:
+    route: RouteName  # the route it stands in for
+    method: str
+    pattern: re.Pattern[str]
+    handle: WriteHandler
+
+
 class ShortcutMiddleware:
     def __init__(
         self,
@@ -61,13 +77,25 @@ class ShortcutMiddleware:
         *,
         engine: Engine,
         shortcuts: Sequence[Shortcut],
+        writes: Sequence[WriteShortcut] = (),
     ) -> None:
         self.app = app
         self.engine = engine
         self.shortcuts = tuple(shortcuts)
+        self.writes = tuple(writes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
+        if scope["type"] == "http" and scope["method"] != "GET":
+            for write in self.writes:
+                if scope["method"] != write.method:
+                    continue
+                matched = write.pattern.fullmatch(scope["path"])
+                if matched is not None:
+                    scope["route"] = write.route  # what the metrics label it by
+                    if await write.handle(scope, receive, send, matched):
+                        return
+                    scope.pop("route")  # the router sets its own
+        elif scope["type"] == "http":
             found = self._match(scope)
             if found is not None:
                 shortcut, request = found

@@ -121,7 +121,7 @@ def put_report(
             if_match=if_match,
             lang=lang,
         )
-    return _write_report(access, session, year, payload, lang, if_match, if_none_match)
+    return write_json_report(access, session, year, payload, lang, if_match, if_none_match)
 
 
 @router.post(
@@ -149,10 +149,10 @@ def post_report(
     """Exactly `PUT …/reports/{year}` for tools that can only POST: the same checks,
     answers and `Location` (the report's URL, with its year)."""
     year = PostTarget.parse(payload)
-    return _write_report(access, session, year, payload, lang, if_match, if_none_match)
+    return write_json_report(access, session, year, payload, lang, if_match, if_none_match)
 
 
-def _write_report(
+def write_json_report(
     access: AgencyAccess,
     session: Session,
     year: int,
@@ -161,7 +161,8 @@ def _write_report(
     if_match: str | None,
     if_none_match: str | None,
 ) -> PlainResponse:
-    """The JSON write of PUT and POST: parse, check, store, answer 201 or 200."""
+    """The JSON write of PUT and POST: parse, check, store, answer 201 or 200. The PUT's
+    shortcut (app/reports/put_shortcut.py) answers with it too."""
     body, completed = parse_report_with_cells(payload, year=year)
     stored, created = service.put_report(
         session,
