@@ -1,4 +1,5 @@
-"""The hottest anonymous reads answered before FastAPI's routing and dependency solving.
+"""The hottest requests answered before FastAPI's routing and dependency solving: the
+anonymous section and summary GETs, and the JSON PUT of a report (app/reports/put_shortcut.py).
 
 A portal asks for the same sections and summaries over and over, mostly with If-None-Match.
 Each answer is one query and a cached body, yet going through the framework — routing
