@@ -22,6 +22,7 @@ from app.db import create_db_engine, metadata
 from app.http.cache import clear_all as clear_cached_responses
 from app.main import create_app
 from app.ops.migrate import upgrade
+from tests.route_spy import RouteSpy
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123456789"
 KEY_SECRET = "test-key-secret-0123456789abcdef0123456789"
@@ -108,6 +109,17 @@ def client(app: FastAPI, clean_db: Engine) -> TestClient:
     # Not entered as a context manager: the lifespan's shutdown would dispose the shared
     # engine under connections other fixtures still hold. The app fixture disposes it.
     return TestClient(app)
+
+
+@pytest.fixture
+def spy(app: FastAPI) -> RouteSpy:
+    return RouteSpy(app)
+
+
+@pytest.fixture
+def spied(spy: RouteSpy, clean_db: Engine) -> TestClient:
+    """A client of the app that keeps who answered: a shortcut or the route (tests/route_spy.py)."""
+    return TestClient(spy)
 
 
 @pytest.fixture

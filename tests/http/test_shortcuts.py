@@ -12,46 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.testclient import TestClient
-from starlette.types import Receive, Scope, Send
 
-from app.http.shortcuts import RouteName
 from app.main import create_app
 from tests.conftest import ADMIN_TOKEN, make_settings
 from tests.factories import bearer, make_agency
 from tests.reports.helpers import hongze
+from tests.route_spy import RouteSpy
 
 REPORT = "/api/v1/agencies/320829/reports/2024"
 SECTION = f"{REPORT}/sections/applications"
 SUMMARY = "/api/v1/summary?year=2024&agency=320800"
 ADMIN = bearer(ADMIN_TOKEN)
 SAME_HEADERS = ("content-type", "content-length", "etag")
-
-
-class RouteSpy:
-    """The app, with who answered each request kept: "shortcut" or "route"."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self.answered_by: list[str] = []
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-        if scope["type"] == "http":
-            route = scope.get("route")
-            self.answered_by.append("shortcut" if isinstance(route, RouteName) else "route")
-
-
-@pytest.fixture
-def spy(app: FastAPI) -> RouteSpy:
-    return RouteSpy(app)
-
-
-@pytest.fixture
-def spied(spy: RouteSpy, clean_db: Any) -> TestClient:
-    return TestClient(spy)
 
 
 @pytest.fixture

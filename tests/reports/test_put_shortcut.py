@@ -21,24 +21,14 @@ from app.reports.models import ReportRevision
 from app.workbooks.template import XLSX_MEDIA_TYPE
 from tests.conftest import ADMIN_TOKEN, make_settings
 from tests.factories import bearer, issue_key, make_agency
-from tests.http.test_shortcuts import RouteSpy
 from tests.reports.helpers import hongze
+from tests.route_spy import RouteSpy
 
 CITY, DISTRICT = "320800", "320829"
 REPORT = f"/api/v1/agencies/{DISTRICT}/reports/2024"
 ADMIN = bearer(ADMIN_TOKEN)
 # What differs between two writes of the same figures, whoever answers them.
 MOMENTS = ("created_at", "updated_at", "written_at")
-
-
-@pytest.fixture
-def spy(app: Any) -> RouteSpy:
-    return RouteSpy(app)
-
-
-@pytest.fixture
-def spied(spy: RouteSpy, clean_db: Engine) -> TestClient:
-    return TestClient(spy)
 
 
 @pytest.fixture
