@@ -43,10 +43,6 @@ class Imported:
         return [d.to_json() for d in self.interpretation.diagnostics]
 
 
-def media_type_of(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
 def read_document(data: bytes, media_type: str, limits: ImportLimits) -> ReadDocument:
     if media_type not in READERS:
         supported = ", ".join(sorted(READERS))

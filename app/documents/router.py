@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 from app.agencies.dependencies import AuthenticatedDep
 from app.agencies.service import get_agency_by_code
 from app.db import SessionDep
-from app.documents.importer import ImportLimits, import_document, media_type_of
+from app.documents.importer import ImportLimits, import_document
 from app.errors import UnprocessableError, problem_responses
 from app.formats.rules import evaluate
 from app.http.language import LangDep
+from app.http.media_types import media_type_of
 from app.reports import service
 from app.reports.rule_context import rule_context
 

@@ -17,7 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from app.errors import SchemaProblem, SchemaValidationError
+from app.http.media_types import media_type_of
 
+JSON_MEDIA_TYPE = "application/json"
 MAX_DEPTH = 32
 
 
@@ -107,12 +109,8 @@ def _nul_in(value: Any, pointer: str) -> str | None:
     return None
 
 
-def is_json(content_type: str | None) -> bool:
-    return (content_type or "").split(";")[0].strip().lower() == "application/json"
-
-
 def _check_content_type(request: Request) -> None:
-    if not is_json(request.headers.get("content-type")):
+    if media_type_of(request.headers.get("content-type")) != JSON_MEDIA_TYPE:
         raise SchemaValidationError(
             [SchemaProblem(pointer="", message="send the body as application/json")],
             detail="Content-Type must be application/json",

@@ -86,26 +86,38 @@ class ShortcutMiddleware:
         self.writes = tuple(writes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] != "GET":
-            for write in self.writes:
-                if scope["method"] != write.method:
-                    continue
-                matched = write.pattern.fullmatch(scope["path"])
-                if matched is not None:
-                    scope["route"] = write.route  # what the metrics label it by
-                    if await write.handle(scope, receive, send, matched):
-                        return
-                    scope.pop("route")  # the router sets its own
-        elif scope["type"] == "http":
-            found = self._match(scope)
-            if found is not None:
-                shortcut, request = found
-                response = await run_read(self.engine, self._answer, shortcut, request)
-                if response is not None:
-                    scope["route"] = shortcut.route  # what the metrics label it by
-                    await response(scope, receive, send)
-                    return
+        if scope["type"] == "http":
+            answered = await (
+                self._read(scope, receive, send)
+                if scope["method"] == "GET"
+                else self._write(scope, receive, send)
+            )
+            if answered:
+                return
         await self.app(scope, receive, send)
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        found = self._match(scope)
+        if found is None:
+            return False
+        shortcut, request = found
+        response = await run_read(self.engine, self._answer, shortcut, request)
+        if response is None:
+            return False
+        scope["route"] = shortcut.route  # what the metrics label it by
+        await response(scope, receive, send)
+        return True
+
+    async def _write(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        for write in self.writes:
+            matched = write.pattern.fullmatch(scope["path"])
+            if scope["method"] != write.method or matched is None:
+                continue
+            scope["route"] = write.route  # what the metrics label it by
+            if await write.handle(scope, receive, send, matched):
+                return True
+            scope.pop("route")  # the router sets its own
+        return False
 
     def _match(self, scope: Scope) -> tuple[Shortcut, ReadRequest] | None:
         path: str = scope["path"]

@@ -18,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Engine
 from sqlmodel import Session
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -27,8 +26,9 @@ from app.agencies.dependencies import BEARER, authorize_write_on, get_caller
 from app.agencies.service import get_agency_by_code
 from app.db import run_read
 from app.errors import ProblemError, render_problem
-from app.http.json_body import is_json, parse_json_object
+from app.http.json_body import JSON_MEDIA_TYPE, parse_json_object
 from app.http.language import preferred_language
+from app.http.media_types import media_type_of
 from app.http.shortcuts import RouteName, WriteShortcut
 from app.reports.router import write_json_report
 from app.types import YEAR_MAX, YEAR_MIN
@@ -36,17 +36,16 @@ from app.types import YEAR_MAX, YEAR_MIN
 
 async def _put_json_report(scope: Scope, receive: Receive, send: Send, path: re.Match[str]) -> bool:
     code, year = path.group("code"), int(path.group("year"))
-    headers = Headers(scope=scope)
+    request = Request(scope, receive)
     if scope["query_string"] or not YEAR_MIN <= year <= YEAR_MAX:
         return False
-    if not is_json(headers.get("content-type")):
+    if media_type_of(request.headers.get("content-type")) != JSON_MEDIA_TYPE:
         return False  # a workbook, or the route's 422 for a media type it does not read
-    request = Request(scope, receive)
     credentials = await BEARER(request)  # the route's own reading of the header
     if credentials is None:
         return False
     try:
-        response = await _write(request, headers, credentials, code, year)
+        response = await _write(request, credentials, code, year)
     except ProblemError as problem:
         response = render_problem(request, problem)
     await response(scope, receive, send)
@@ -54,14 +53,11 @@ async def _put_json_report(scope: Scope, receive: Receive, send: Send, path: re.
 
 
 async def _write(
-    request: Request,
-    headers: Headers,
-    credentials: HTTPAuthorizationCredentials,
-    code: str,
-    year: int,
+    request: Request, credentials: HTTPAuthorizationCredentials, code: str, year: int
 ) -> Response:
     caller = await get_caller(request, credentials)
     engine: Engine = request.app.state.engine
+    headers = request.headers
     with Session(engine, expire_on_commit=False) as session:
         agency = await run_read(engine, get_agency_by_code, session, code)
         access = authorize_write_on(caller, agency)

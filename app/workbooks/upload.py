@@ -18,6 +18,7 @@ from app.agencies.models import Agency
 from app.errors import ProblemError, SchemaProblem, SchemaValidationError, UnprocessableError
 from app.formats.schema import ReportScope, ReportStatus, parse_report
 from app.http.json_body import json_object
+from app.http.media_types import media_type_of
 from app.reports import service
 from app.reports.views import written_report_json
 from app.workbooks.reader import WorkbookRead, read_workbook
@@ -39,8 +40,7 @@ class WorkbookUpload:
 
 
 def is_workbook(request: Request) -> bool:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return media_type == XLSX_MEDIA_TYPE
+    return media_type_of(request.headers.get("content-type")) == XLSX_MEDIA_TYPE
 
 
 def write_options(request: Request) -> tuple[str, str]:
